@@ -1,0 +1,138 @@
+"""Input checks shared by every public entry point.
+
+Every check raises ``TypeError`` or ``ValueError`` with a message that names the
+argument, says what was expected and shows what was given. The checks are kept
+cheap: the common case (a finite float64 ndarray of the right shape) costs a few
+attribute lookups and one reduction, so that a 5000-epoch toy run is not slowed
+down noticeably (see ``docs/performance.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "as_matrix",
+    "check_learning_rate",
+    "check_positive_int",
+    "check_shape_pair",
+    "describe",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+def describe(value: object) -> str:
+    """Return a short, human description of ``value`` for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"ndarray of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """Return ``value`` as ``int`` if it is a positive integer, else raise.
+
+    Booleans are rejected (``True`` is an ``int`` in Python but never a layer size).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {describe(value)}")
+    if int(value) < 1:
+        raise ValueError(f"{name} must be a positive integer, got {int(value)}")
+    return int(value)
+
+
+def check_shape_pair(value: object, name: str) -> tuple[int, int]:
+    """Return ``value`` as ``(rows, columns)`` if it is a pair of positive integers."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(
+            f"{name} must be a pair (rows, columns) of positive integers, got {describe(value)}"
+        )
+    rows = check_positive_int(value[0], f"{name}[0]")
+    cols = check_positive_int(value[1], f"{name}[1]")
+    return rows, cols
+
+
+def check_learning_rate(value: object, name: str = "learning_rate") -> float:
+    """Return ``value`` as ``float`` if it is a finite, strictly positive number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite positive number, got {describe(value)}")
+    rate = float(value)
+    if not math.isfinite(rate) or rate <= 0.0:
+        raise ValueError(f"{name} must be a finite positive number, got {rate!r}")
+    return rate
+
+
+def _convert(value: Any, name: str) -> FloatArray:
+    """Slow path of :func:`as_matrix`: convert anything array-like to float64."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D array of numbers, got {describe(value)}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:  # ragged nested lists, odd objects
+        raise TypeError(
+            f"{name} must be a 2-D array of numbers, got {describe(value)} ({error})"
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a 2-D array of numbers (bool, int or float), "
+            f"got an array of dtype {array.dtype}"
+        )
+    return array.astype(np.float64, copy=False)
+
+
+def as_matrix(
+    value: Any,
+    name: str,
+    rows: int | None = None,
+    cols: int | None = None,
+) -> FloatArray:
+    """Return ``value`` as a finite float64 matrix, or raise a clear error.
+
+    Parameters
+    ----------
+    value : array_like of shape (rows, cols)
+        Numbers: bool, integer or float. Integer input is converted to float64.
+    name : str
+        The argument's name, used in error messages.
+    rows, cols : int, optional
+        Required number of rows / columns; ``None`` accepts any positive number.
+
+    Returns
+    -------
+    ndarray of shape (rows, cols), dtype float64
+        ``value`` itself when it already is a float64 ndarray (no copy).
+
+    Raises
+    ------
+    TypeError
+        ``None``, strings, object or string arrays, ragged lists.
+    ValueError
+        Wrong number of dimensions, wrong shape, an empty batch, NaN or infinity.
+    """
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        array: FloatArray = value
+    else:
+        array = _convert(value, name)
+    shape = array.shape
+    if len(shape) != 2:
+        raise ValueError(f"{name} must be 2-D (features x examples), got an array of shape {shape}")
+    if rows is not None and shape[0] != rows:
+        raise ValueError(f"{name} must have {rows} rows (one per input feature), got shape {shape}")
+    if cols is not None and shape[1] != cols:
+        raise ValueError(f"{name} must have {cols} columns (one per example), got shape {shape}")
+    if shape[1] == 0 or shape[0] == 0:
+        raise ValueError(f"{name} must not be empty (m = 0 examples), got shape {shape}")
+    # One reduction: the sum of finite numbers is finite unless it overflows, and
+    # only then do we pay for the element-wise test.
+    if not math.isfinite(array.sum()) and not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "infinity"
+        raise ValueError(f"{name} must contain only finite numbers, got {bad} in shape {shape}")
+    return array
