@@ -1,0 +1,380 @@
+"""Helpers the pages of the nbn site use in their code blocks at build time.
+
+Every number a page shows comes either from the ledger (``nbn.ledger``) or from
+code run while the site builds. Ledger numbers go through :func:`require`, which
+raises :class:`ClaimFailed` when the claim's check fails; markdown-exec turns
+the exception into a warning and ``strict: true`` turns the warning into a
+failed build. So a wrong number cannot reach a built page.
+
+Two ways to show a ledger number:
+
+* in a code block (``python exec="true"``): ``print(badge("or-single-loss"))``
+  prints the value with a "verified" badge; ``value(...)`` gives the bare value;
+* inline in prose: ``[[badge:or-single-loss]]`` or ``[[value:or-single-loss]]``,
+  expanded by the hook ``docs/hooks.py`` before the page is converted
+  (:func:`expand_macros`); a failing claim there aborts the build too.
+
+Badges link to the claim's row in the claims index on the errata page
+(``errata.md``, anchor ``claim-<id>``). The hook tells this module which page is
+being rendered (:func:`set_page`) so that the links are relative and work when
+the site is opened from disk.
+
+Figures: :func:`svg` turns a matplotlib figure into inline SVG (text kept as
+text, ids unique per figure) and closes it. Tables: :func:`table`.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import math
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+__all__ = [
+    "ClaimFailed",
+    "PageContext",
+    "badge",
+    "claim_href",
+    "expand_macros",
+    "figure",
+    "fmt",
+    "html_table",
+    "new_figure",
+    "require",
+    "set_page",
+    "svg",
+    "table",
+    "tex_matrix",
+    "value",
+]
+
+
+class ClaimFailed(RuntimeError):
+    """A page tried to show a ledger claim whose check failed."""
+
+
+@dataclass
+class PageContext:
+    """Where the page being rendered lives, for relative links.
+
+    ``page_url`` and ``errata_url`` are site URLs as MkDocs gives them
+    (``"bias/"``, ``"errata/"``; ``""`` for the home page).
+    """
+
+    page_url: str = ""
+    errata_url: str = "errata/"
+
+
+CONTEXT = PageContext()
+
+
+def set_page(page_url: str, errata_url: str | None = None) -> None:
+    """Record the URL of the page being rendered (called by ``docs/hooks.py``)."""
+    CONTEXT.page_url = page_url
+    if errata_url is not None:
+        CONTEXT.errata_url = errata_url
+
+
+def _relative_url(target: str, source: str) -> str:
+    """URL of ``target`` relative to the page at ``source`` (both site URLs)."""
+    source_dir = source if source.endswith("/") or source == "" else posixpath.dirname(source)
+    rel = posixpath.relpath("/" + target, "/" + source_dir) if target else "."
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "" if rel in ("./", ".") and target == source else rel
+
+
+def claim_href(claim_id: str) -> str:
+    """Relative link from the current page to the claim's row in the claims index."""
+    base = _relative_url(CONTEXT.errata_url, CONTEXT.page_url)
+    return f"{base}#claim-{claim_id}"
+
+
+# ---------------------------------------------------------------- ledger claims
+
+
+def _ledger() -> Any:
+    import nbn.ledger as ledger
+
+    return ledger
+
+
+def require(claim_id: str) -> Any:
+    """Check a ledger claim and return its ``ClaimResult``; raise if it fails.
+
+    Raises
+    ------
+    ClaimFailed
+        When the claim's check does not pass (an oracle disagrees with ``nbn``,
+        or the article's value is not reproduced for a non-erratum).
+    KeyError
+        When no claim has this id (the ledger lists the close ids).
+    """
+    result = _ledger().check_claim(claim_id)
+    if not result.passed:
+        raise ClaimFailed(
+            f"claim {claim_id!r} ({result.section}) failed its check: {result.detail} "
+            f"[computed {result.computed!r}, article {result.article_value!r}, "
+            f"oracles {result.oracles!r}]"
+        )
+    return result
+
+
+def value(claim_id: str, decimals: int | None = None) -> str:
+    """The checked value of a claim, formatted like the article prints it.
+
+    Parameters
+    ----------
+    claim_id : str
+        A ledger claim id.
+    decimals : int, optional
+        Digits to show; by default the claim's own ``decimals`` (the article's).
+    """
+    ledger = _ledger()
+    result = require(claim_id)
+    if decimals is None:
+        decimals = ledger.get_claim(claim_id).decimals
+    return str(ledger.format_value(result.computed, decimals))
+
+
+def _tolerance_text(tolerance: float) -> str:
+    return f"{tolerance:.0e}".replace("e-0", "e-").replace("e+0", "e+")
+
+
+def badge(claim_id: str, *, show_value: bool = True, decimals: int | None = None) -> str:
+    """Inline HTML: the claim's value and a "verified" badge linking to the claim.
+
+    The badge states the relative tolerance within which the oracles agreed;
+    its tooltip names the oracles. For an erratum the badge says so and shows
+    the article's (wrong) value next to the checked one.
+
+    Parameters
+    ----------
+    claim_id : str
+        A ledger claim id.
+    show_value : bool, default True
+        Put the formatted value before the badge.
+    decimals : int, optional
+        Digits to show; by default the claim's own ``decimals``.
+    """
+    result = require(claim_id)
+    oracles = ", ".join(sorted(result.oracles)) or "no oracle"
+    tol = _tolerance_text(result.tolerance)
+    parts: list[str] = []
+    if show_value:
+        parts.append(f'<span class="nbn-value">{html.escape(value(claim_id, decimals))}</span>')
+    if result.erratum:
+        title = (
+            f"Erratum {claim_id}: the article prints {result.article_value!r}; "
+            f"the value shown is checked against {oracles} within {tol} (relative)."
+        )
+        label = f"erratum · checked {tol}"
+        css = "nbn-badge nbn-badge-erratum"
+    else:
+        title = (
+            f"Claim {claim_id}: computed by nbn and checked against {oracles} "
+            f"within {tol} (relative), and against the article's printed value."
+        )
+        label = f"✓ {tol}"
+        css = "nbn-badge"
+    parts.append(
+        f'<a class="{css}" href="{html.escape(claim_href(claim_id))}" '
+        f'title="{html.escape(title)}">{html.escape(label)}</a>'
+    )
+    return " ".join(parts)
+
+
+_MACRO = re.compile(r"\[\[(badge|value):([A-Za-z0-9_.-]+)\]\]")
+
+
+def expand_macros(markdown: str) -> str:
+    """Replace ``[[badge:id]]`` and ``[[value:id]]`` in page text (not in code fences)."""
+
+    def _replace(match: re.Match[str]) -> str:
+        kind, claim_id = match.group(1), match.group(2)
+        return badge(claim_id) if kind == "badge" else value(claim_id)
+
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.lstrip()
+        if fence is None and (stripped.startswith("```") or stripped.startswith("~~~")):
+            fence = stripped[:3]
+            out.append(line)
+        elif fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            out.append(line)
+        else:
+            out.append(_MACRO.sub(_replace, line))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A computed float for display: ``digits`` decimals, or scientific if tiny/huge."""
+    x = float(x)
+    if x == 0.0:
+        return "0"
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) < 10.0 ** (-digits) or abs(x) >= 1e6:
+        return f"{x:.{max(digits - 1, 1)}e}"
+    text = f"{x:.{digits}f}"
+    return "0" if float(text) == 0.0 else text
+
+
+def tex_matrix(array: Any, digits: int = 4) -> str:
+    """A NumPy array as a LaTeX ``bmatrix`` (a vector or a matrix)."""
+    a = np.atleast_2d(np.asarray(array, dtype=float))
+    rows = [" & ".join(fmt(v, digits) for v in row) for row in a]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _cell(x: object) -> str:
+    text = x if isinstance(x, str) else fmt(x) if isinstance(x, float) else str(x)
+    return text.replace("|", r"\|").replace("\n", " ")
+
+
+def table(
+    rows: Iterable[Sequence[object]],
+    headers: Sequence[str],
+    align: str | None = None,
+) -> str:
+    """A Markdown table. Floats are shown with :func:`fmt`; strings as they are.
+
+    Parameters
+    ----------
+    rows : iterable of sequences
+        One sequence per row, as long as ``headers``.
+    headers : sequence of str
+    align : str, optional
+        One letter per column: ``l``, ``c`` or ``r`` (default: ``l``).
+    """
+    headers = list(headers)
+    align = align or "l" * len(headers)
+    if len(align) != len(headers):
+        raise ValueError(f"align must have one letter per column ({len(headers)}), got {align!r}")
+    marks = {"l": ":--", "c": ":-:", "r": "--:"}
+    lines = [
+        "| " + " | ".join(_cell(h) for h in headers) + " |",
+        "| " + " | ".join(marks[a] for a in align) + " |",
+    ]
+    for row in rows:
+        row = list(row)
+        if len(row) != len(headers):
+            raise ValueError(f"each row needs {len(headers)} cells, got {len(row)}: {row!r}")
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def html_table(
+    rows: Iterable[Sequence[object]],
+    headers: Sequence[str],
+    *,
+    row_ids: Sequence[str] | None = None,
+    css: str = "nbn-table",
+) -> str:
+    """An HTML table; cells are inserted as given (escape them yourself if needed).
+
+    ``row_ids`` gives each ``<tr>`` an ``id`` (link targets, e.g. the claims index).
+    """
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        cells = "".join(
+            f"<td>{c if isinstance(c, str) else fmt(c) if isinstance(c, float) else c}</td>"
+            for c in row
+        )
+        rid = f' id="{row_ids[i]}"' if row_ids is not None else ""
+        body.append(f"<tr{rid}>{cells}</tr>")
+    return (
+        f'<div class="nbn-table-wrap"><table class="{css}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+# ---------------------------------------------------------------- figures
+
+_FIGURE_COUNTER = itertools.count(1)
+
+#: Figure defaults: text stays text in the SVG (small, selectable, sharp).
+STYLE = {
+    "svg.fonttype": "none",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+}
+
+
+def new_figure(width: float = 6.4, height: float = 4.0, **kwargs: Any) -> Any:
+    """``plt.subplots`` with the site's style; returns ``(fig, ax)`` like subplots."""
+    with plt.rc_context(STYLE):
+        return plt.subplots(figsize=(width, height), **kwargs)
+
+
+def svg(fig: Any, *, alt: str, max_width: str | None = None) -> str:
+    """Inline SVG markup for a matplotlib figure (which is then closed).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        Text alternative, put in the SVG's ``<title>`` and ``aria-label``.
+    max_width : str, optional
+        CSS width limit, e.g. ``"32rem"``; the figure always shrinks to the page.
+    """
+    buf = io.StringIO()
+    salt = f"nbnfig{next(_FIGURE_COUNTER)}"
+    with plt.rc_context({**STYLE, "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    start = text.find("<svg")
+    if start < 0:
+        raise RuntimeError("matplotlib did not produce an <svg> element")
+    text = text[start:]
+    # Make ids unique per figure, so several figures can share one page.
+    text = re.sub(r'id="([^"]+)"', rf'id="{salt}-\1"', text)
+    text = re.sub(r'(href|xlink:href)="#([^"]+)"', rf'\1="#{salt}-\2"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", text)
+    style = f' style="max-width: {max_width}"' if max_width else ""
+    label = html.escape(alt, quote=True)
+    text = text.replace(
+        "<svg", f'<svg class="nbn-svg" role="img" aria-label="{label}"{style}', 1
+    )
+    # The first child of <svg> becomes a <title> (the accessible name / tooltip).
+    close = text.find(">")
+    text = text[: close + 1] + f"<title>{html.escape(alt)}</title>" + text[close + 1 :]
+    # No blank lines: Markdown would end an HTML block at one.
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def figure(markup: str, caption: str) -> str:
+    """Wrap figure markup (inline SVG from :func:`svg` or the graph renderer) with a caption.
+
+    ``caption`` may contain inline HTML (escape it yourself if needed).
+    """
+    return f'<figure class="nbn-figure">{markup}<figcaption>{caption}</figcaption></figure>'
