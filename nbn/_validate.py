@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "as_matrix",
+    "check_finite",
     "check_learning_rate",
     "check_positive_int",
     "check_shape_pair",
@@ -88,11 +89,17 @@ def _convert(value: Any, name: str) -> FloatArray:
     return array.astype(np.float64, copy=False)
 
 
+_FLOAT64 = np.dtype(np.float64)
+#: Up to this many entries, summing a Python list is cheaper than a NumPy reduction.
+_SMALL = 64
+
+
 def as_matrix(
     value: Any,
     name: str,
     rows: int | None = None,
     cols: int | None = None,
+    finite: bool = True,
 ) -> FloatArray:
     """Return ``value`` as a finite float64 matrix, or raise a clear error.
 
@@ -104,6 +111,10 @@ def as_matrix(
         The argument's name, used in error messages.
     rows, cols : int, optional
         Required number of rows / columns; ``None`` accepts any positive number.
+    finite : bool, default True
+        Check for NaN and infinity. Callers that reduce the array anyway (a cost
+        sums it, a linear layer's ``db`` sums the upstream gradient) pass False and
+        call :func:`check_finite` only when that result is not finite.
 
     Returns
     -------
@@ -116,23 +127,51 @@ def as_matrix(
         ``None``, strings, object or string arrays, ragged lists.
     ValueError
         Wrong number of dimensions, wrong shape, an empty batch, NaN or infinity.
+
+    Notes
+    -----
+    This runs on every ``forward``, ``backward`` and cost call, so the common case
+    is kept to a few attribute lookups and one sum: the sum of finite numbers is
+    finite unless it overflows, and only then is the element-wise test paid for.
     """
-    if type(value) is np.ndarray and value.dtype == np.float64:
-        array: FloatArray = value
-    else:
+    array: FloatArray = value
+    if type(value) is not np.ndarray or value.dtype != _FLOAT64:
         array = _convert(value, name)
     shape = array.shape
+    if (
+        len(shape) != 2
+        or not array.size
+        or (rows is not None and shape[0] != rows)
+        or (cols is not None and shape[1] != cols)
+    ):
+        _raise_shape_error(name, shape, rows, cols)
+    if finite:
+        check_finite(array, name)
+    return array
+
+
+def check_finite(array: FloatArray, name: str) -> None:
+    """Raise ``ValueError`` naming ``name`` if ``array`` holds NaN or infinity."""
+    total = sum(array.ravel().tolist()) if array.size <= _SMALL else array.sum()
+    if not math.isfinite(total) and not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "infinity"
+        raise ValueError(
+            f"{name} must contain only finite numbers, got {bad} in shape {array.shape}"
+        )
+
+
+def _raise_shape_error(
+    name: str, shape: tuple[int, ...], rows: int | None, cols: int | None
+) -> None:
+    """Raise the ``ValueError`` that explains why ``shape`` is not acceptable."""
     if len(shape) != 2:
-        raise ValueError(f"{name} must be 2-D (features x examples), got an array of shape {shape}")
+        raise ValueError(
+            f"{name} must be 2-D (features x examples), got an array of shape {shape}"
+        )
     if rows is not None and shape[0] != rows:
-        raise ValueError(f"{name} must have {rows} rows (one per input feature), got shape {shape}")
+        raise ValueError(
+            f"{name} must have {rows} rows (one per input feature), got shape {shape}"
+        )
     if cols is not None and shape[1] != cols:
         raise ValueError(f"{name} must have {cols} columns (one per example), got shape {shape}")
-    if shape[1] == 0 or shape[0] == 0:
-        raise ValueError(f"{name} must not be empty (m = 0 examples), got shape {shape}")
-    # One reduction: the sum of finite numbers is finite unless it overflows, and
-    # only then do we pay for the element-wise test.
-    if not math.isfinite(array.sum()) and not np.isfinite(array).all():
-        bad = "NaN" if np.isnan(array).any() else "infinity"
-        raise ValueError(f"{name} must contain only finite numbers, got {bad} in shape {shape}")
-    return array
+    raise ValueError(f"{name} must not be empty (m = 0 examples), got shape {shape}")

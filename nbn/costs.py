@@ -7,9 +7,11 @@ Because the cost averages the per-example losses, ``dY_hat`` carries a factor
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._validate import FloatArray, as_matrix, describe
+from ._validate import FloatArray, as_matrix, check_finite, describe
 
 __all__ = ["BCE_EPSILON", "binary_cross_entropy", "compute_cost"]
 
@@ -18,14 +20,32 @@ BCE_EPSILON = 1e-12
 
 
 def _labels_and_predictions(Y: FloatArray, Y_hat: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Check ``Y`` and ``Y_hat``: finite float64 matrices of one shape, ``m >= 1``."""
-    Y = as_matrix(Y, "Y")
-    Y_hat = as_matrix(Y_hat, "Y_hat")
+    """Check ``Y`` and ``Y_hat``: float64 matrices of one shape, ``m >= 1``.
+
+    Finiteness is checked by the caller, through the cost it sums anyway.
+    """
+    Y = as_matrix(Y, "Y", finite=False)
+    Y_hat = as_matrix(Y_hat, "Y_hat", finite=False)
     if Y.shape != Y_hat.shape:
         raise ValueError(
             f"Y and Y_hat must have the same shape, got Y {Y.shape} and Y_hat {Y_hat.shape}"
         )
     return Y, Y_hat
+
+
+def _finite_cost(cost: float, Y: FloatArray, Y_hat: FloatArray) -> float:
+    """Return ``cost`` if finite; otherwise name the argument that holds NaN or inf.
+
+    A NaN or infinity in ``Y`` or ``Y_hat`` always makes the summed cost non-finite,
+    so checking the one number we computed anyway is enough on the common path.
+    """
+    if not math.isfinite(cost):
+        check_finite(Y, "Y")
+        check_finite(Y_hat, "Y_hat")
+        raise FloatingPointError(
+            f"the cost overflowed to {cost!r} although Y and Y_hat are finite"
+        )
+    return cost
 
 
 def compute_cost(Y: FloatArray, Y_hat: FloatArray) -> tuple[float, FloatArray]:
@@ -47,7 +67,7 @@ def compute_cost(Y: FloatArray, Y_hat: FloatArray) -> tuple[float, FloatArray]:
     Y, Y_hat = _labels_and_predictions(Y, Y_hat)
     m = Y.shape[1]
     diff = Y - Y_hat
-    cost = float(np.sum(diff * diff)) / (2 * m)
+    cost = _finite_cost(float(np.sum(diff * diff)) / (2 * m), Y, Y_hat)
     # dCost/dY_hat = (1/2m) * 2 * (Y - Y_hat) * (-1) = -(Y - Y_hat) / m
     return cost, -diff / m
 
@@ -80,6 +100,9 @@ def binary_cross_entropy(
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < 0.5:
         raise ValueError(f"eps must be a number in (0, 0.5), got {describe(eps)}")
     Y, Y_hat = _labels_and_predictions(Y, Y_hat)
+    # Checked up front: inf * log(P) terms would meet as inf - inf before the sum.
+    check_finite(Y, "Y")
+    check_finite(Y_hat, "Y_hat")
     if Y_hat.min() < 0.0 or Y_hat.max() > 1.0:
         raise ValueError(
             "Y_hat must hold probabilities in [0, 1], "

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import FloatArray, as_matrix, check_learning_rate, check_shape_pair
+from ._validate import (
+    FloatArray,
+    as_matrix,
+    check_finite,
+    check_learning_rate,
+    check_shape_pair,
+)
 from .initializers import initialize_parameters
 
 __all__ = ["LinearLayer"]
+
+#: Marks that no learning rate has been checked yet (``None`` is a bad rate to check).
+_UNCHECKED = object()
 
 
 class LinearLayer:
@@ -58,6 +67,9 @@ class LinearLayer:
         self.dW: FloatArray | None = None
         self.db: FloatArray | None = None
         self.dA_prev: FloatArray | None = None
+        # The last learning rate checked, and its float value: a training loop passes
+        # the same object every epoch, so it is validated once, not 5000 times.
+        self._checked_rate: tuple[object, float] = (_UNCHECKED, 0.0)
 
     @property
     def n_in(self) -> int:
@@ -104,13 +116,17 @@ class LinearLayer:
         """
         if self.A_prev is None:
             raise RuntimeError("LinearLayer.backward called before forward: call forward first")
-        up = as_matrix(upstream_grad, "upstream_grad", rows=self.n_out, cols=self.m)
+        W = self.params["W"]
+        up = as_matrix(upstream_grad, "upstream_grad", W.shape[0], self.m, finite=False)
+        # dZ/db = 1 for every example, so db sums the upstream gradients over examples
+        db = up.sum(axis=1, keepdims=True)
+        # A NaN or infinity in upstream_grad always reaches the sum: check that only.
+        check_finite(db, "upstream_grad")
+        self.db = db
         # W is shared by all m examples: dW = sum_i dZ_i x_i^T = dZ . A_prev^T
         self.dW = up @ self.A_prev.T
-        # dZ/db = 1 for every example, so db sums the upstream gradients over examples
-        self.db = up.sum(axis=1, keepdims=True)
         # dZ/dA_prev = W, so dA_prev = W^T . dZ
-        self.dA_prev = self.params["W"].T @ up
+        self.dA_prev = W.T @ up
         return self.dA_prev
 
     def update_params(self, learning_rate: float = 0.1) -> None:
@@ -121,7 +137,10 @@ class LinearLayer:
         learning_rate : float, default 0.1
             Finite and strictly positive.
         """
-        rate = check_learning_rate(learning_rate)
+        given, rate = self._checked_rate
+        if learning_rate is not given:
+            rate = check_learning_rate(learning_rate)
+            self._checked_rate = (learning_rate, rate)
         if self.dW is None or self.db is None:
             raise RuntimeError(
                 "LinearLayer.update_params called before backward: no gradients to apply"
