@@ -10,6 +10,12 @@ listings run with only their imports changed to ``from nbn import ...``.
 from __future__ import annotations
 
 from . import datasets
+from .accumulate import (
+    accumulate_looped,
+    accumulate_looped_2layer,
+    gradients_vectorized,
+    gradients_vectorized_2layer,
+)
 from .activation import ActivationLayer
 from .costs import BCE_EPSILON, binary_cross_entropy, compute_cost
 from .gradcheck import FD_RTOL, FD_STEP, gradient_error, numerical_gradient
@@ -35,10 +41,14 @@ __all__ = [
     "SigmoidLayer",
     "TanhLayer",
     "__version__",
+    "accumulate_looped",
+    "accumulate_looped_2layer",
     "binary_cross_entropy",
     "compute_cost",
     "datasets",
     "gradient_error",
+    "gradients_vectorized",
+    "gradients_vectorized_2layer",
     "initialize_parameters",
     "numerical_gradient",
     "predict",
