@@ -1,0 +1,343 @@
+"""What a graph figure shows, as plain shapes: circles, arrows and placed text.
+
+:func:`build_scene` decides everything a figure says and where (no matplotlib
+here); :mod:`nbn.graph.render` only draws the shapes. The rules:
+
+- nodes in layers from left (inputs) to right (output), see :mod:`.layout`;
+- on each edge the parent's forward value above the arrow and the gradient
+  flowing back along it (``local x upstream``) below; none into the data
+  (``x``, ``y``), as in the article;
+- a node with several children has one forward value for all its edges (left
+  of an input, above other nodes) and, under it, its total gradient: the sum
+  of what flows in;
+- edge labels slide along their edge until they overlap no node and no other
+  label (sizes are estimated from the font size; the figure uses an equal
+  aspect, so the estimates hold for rotated text too).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from .builders import Graph
+from .layout import Layout, layered_layout
+from .payload import Payload
+from .trace import format_number
+from .value import Value, topological_order
+
+__all__ = ["Arrow", "Circle", "Label", "Scene", "build_scene", "display_label"]
+
+# geometry in data units; one unit is INCH inches on paper
+DX, DY, R, INCH = 3.0, 1.3, 0.42, 0.62
+_GAP = 0.07  # between an edge and its labels
+_CHAR = 0.6  # average glyph width, in em
+
+_OPS = {
+    "+": "+",
+    "-": "−",
+    "*": "×",
+    "/": "÷",
+    "neg": "−x",
+    "exp": "exp",
+    "log": "log",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "linear": "Σ w·x + b",
+    "squared_error": "½(y − ŷ)²",
+    "cost": "Σ(y − ŷ)² / 2m",
+}
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A node: centre, display name and kind (data, parameter, operation, output)."""
+
+    x: float
+    y: float
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """An edge, from ``start`` to ``end`` (on the circles' rims)."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A piece of text, centred at ``(x, y)``, rotated by ``angle`` degrees.
+
+    ``role`` is one of name, op, forward, gradient, total, title, legend.
+    """
+
+    x: float
+    y: float
+    text: str
+    role: str
+    size: float
+    angle: float = 0.0
+    ha: str = "center"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything to draw, and the visible area ``xlim`` x ``ylim``."""
+
+    circles: list[Circle]
+    arrows: list[Arrow]
+    labels: list[Label]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+
+def display_label(label: str) -> str:
+    """A node name as the article writes it: ``w1`` -> ``w₁``, ``y_hat(2)`` -> ``ŷ⁽²⁾``."""
+    m = re.fullmatch(r"([A-Za-z]+?)(_hat)?(\d*)(\(\d+\))?(\[[\d,]+\])?", label)
+    if not m:
+        return label
+    name, hat, digits, example, index = m.groups()
+    if hat:  # the precomposed letter where there is one, else a combining circumflex
+        name = "\u0177" if name == "y" else name + "\u0302"
+    return name + digits.translate(_SUB) + (example or "").translate(_SUP) + (index or "")
+
+
+def op_text(op: str) -> str:
+    """An op as a short formula: ``sigmoid`` -> ``σ``, ``**2`` -> ``x²``."""
+    if op.startswith("**"):
+        power = op[2:]
+        return "x" + power.translate(_SUP) if power.isdigit() else f"x^{power}"
+    return _OPS.get(op, op)
+
+
+# -- overlap tests between rotated rectangles ----------------------------------
+_Box = tuple[float, float, float, float, float]  # centre x, y, half width, half height, angle
+
+
+def _text_box(x: float, y: float, text: str, size: float, angle: float = 0.0) -> _Box:
+    em = size / 72 / INCH
+    return (x, y, 0.5 * len(text) * _CHAR * em + 0.04, 0.5 * 1.15 * em, angle)
+
+
+def _overlap(a: _Box, b: _Box) -> bool:
+    """Separating-axis test for two rotated rectangles."""
+    axes = []
+    for box in (a, b):
+        c, s = math.cos(box[4]), math.sin(box[4])
+        axes += [(c, s), (-s, c)]
+
+    def radius(box: _Box, u: tuple[float, float]) -> float:
+        c, s = math.cos(box[4]), math.sin(box[4])
+        return box[2] * abs(u[0] * c + u[1] * s) + box[3] * abs(-u[0] * s + u[1] * c)
+
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    return all(abs(dx * u[0] + dy * u[1]) < radius(a, u) + radius(b, u) for u in axes)
+
+
+# -- the scene -------------------------------------------------------------------
+def _layer_x(layout: Layout) -> list[float]:
+    """x of each layer: a gap widens with the number of edges crossing it."""
+    n_layers = 1 + int(max(x for x, _ in layout.position.values()))
+    crossing = [0] * n_layers
+    for p, c in layout.edges:
+        for gap in range(int(layout.position[p][0]), int(layout.position[c][0])):
+            crossing[gap] += 1
+    xs = [0.0]
+    for gap in range(n_layers - 1):
+        xs.append(xs[-1] + DX * min(2.0, max(1.0, crossing[gap] / 6)))
+    return xs
+
+
+def _parts(graph_or_root: Graph | Value) -> tuple[Value, dict[Value, str], set[Value]]:
+    """The root, a name per named node, and the data nodes."""
+    if isinstance(graph_or_root, Graph):
+        names = {node: name for name, node in graph_or_root.nodes.items()}
+        return graph_or_root.output, names, {graph_or_root.nodes[k] for k in graph_or_root.data}
+    if isinstance(graph_or_root, Value):
+        return graph_or_root, {}, set()
+    raise TypeError(f"expected a Graph or a Value, got {type(graph_or_root).__name__}")
+
+
+def _flow(parent: Value, child: Value) -> Payload:
+    """What ``child`` hands ``parent``: local x upstream, summed if the parent repeats."""
+    total = None
+    for p, g in zip(child.parents, child.local_grads, strict=True):
+        if p is parent:
+            total = g * child.grad if total is None else total + g * child.grad
+    return total
+
+
+def build_scene(
+    graph_or_root: Graph | Value,
+    *,
+    hide_data: bool = False,
+    hide: Collection[str] = (),
+    decimals: int = 3,
+    title: str | None = None,
+    legend: bool = True,
+) -> Scene:
+    """Run ``backward()`` on the graph and lay out its figure.
+
+    Parameters
+    ----------
+    graph_or_root : Graph or Value
+    hide_data : bool, default False
+        Leave out the data inputs (``Graph.data``).
+    hide : collection of str, optional
+        Names (or labels) of further input nodes to leave out, e.g. ``["w1", "w2"]``
+        to show only the bias shared by a batch.
+    decimals : int, default 3
+        Floats are rounded to this many places, as in the article.
+    title : str, optional
+    legend : bool, default True
+        A line under the figure saying which colour is which.
+    """
+    root, names, data = _parts(graph_or_root)
+    root.backward()
+    name_of = {n: names.get(n) or n.label for n in topological_order(root)}
+    unknown = set(hide) - set(name_of.values())
+    if unknown:
+        raise ValueError(f"hide names nodes the graph does not have: {sorted(unknown)}")
+    hidden = {n for n, k in name_of.items() if k in set(hide)} | (data if hide_data else set())
+    layout = layered_layout(root, hidden=hidden)
+    xs = _layer_x(layout)
+    pos = {n: (xs[int(x)], -y * DY) for n, (x, y) in layout.position.items()}
+    shown = {n: display_label(name_of[n] or n.op) for n in layout.nodes}
+    out_name = shown[root]
+    children = {n: 0 for n in layout.nodes}
+    for p, _ in layout.edges:
+        children[p] += 1
+
+    def fmt(v: Payload) -> str:
+        return format_number(v, decimals)
+
+    circles, fixed = [], []
+    for node in layout.nodes:
+        x, y = pos[node]
+        kind = (
+            "output" if node is root
+            else "data" if node in data
+            else "parameter" if not node.parents
+            else "operation"
+        )  # fmt: skip
+        circles.append(Circle(x, y, shown[node], kind))
+        name_size = 12.0 if len(shown[node]) <= 3 else max(7.0, 12.0 - (len(shown[node]) - 3))
+        fixed.append(Label(x, y, shown[node], "name", name_size))
+        above = [(op_text(node.op), "op", 8.0)] if node.op else []
+        if children[node] > 1 and node.parents:  # one forward value for all its edges
+            above.append((fmt(node.data), "forward", 9.0))
+        elif children[node] > 1:
+            text = fmt(node.data)
+            width = _text_box(0, 0, text, 9.0)[2]
+            fixed.append(Label(x - R - 0.06 - width, y, text, "forward", 9.0))
+        y_text = y + R + 0.04
+        for text, role, size in above:
+            half = _text_box(0, 0, text, size)[3]
+            fixed.append(Label(x, y_text + half, text, role, size))
+            y_text += 2 * half + 0.02
+        if node not in data and children[node] > 1:  # the sum of what flows in
+            text = f"∂{out_name}/∂{shown[node]} = {fmt(node.grad)}"
+            fixed.append(Label(x, y - R - 0.04 - _text_box(0, 0, text, 8.5)[3], text, "total", 8.5))
+
+    obstacles = [(x, y, R, R, 0.0) for x, y in pos.values()]
+    obstacles += [_text_box(t.x, t.y, t.text, t.size) for t in fixed if t.role != "name"]
+    arrows: list[Arrow] = []
+    edge_labels: list[Label] = []
+    fan_in = {n: len(set(n.parents)) for n in layout.nodes}
+    slot = _slots(layout, pos, children)
+    for parent, child in layout.edges:
+        a, b = _rim(pos[parent], pos[child])
+        arrows.append(Arrow(a, b))
+        # start where the edge is least crowded: near the parent when the child has many
+        # parents, spread along the edge when the parent has many children
+        t = 0.3 + 0.4 * children[parent] / (children[parent] + fan_in[child])
+        if children[parent] > 1:
+            t = 0.2 + 0.6 * (slot[parent, child] + 0.5) / children[parent]
+        fwd = fmt(parent.data) if children[parent] == 1 else None
+        grad = None if parent in data else fmt(_flow(parent, child))
+        edge_labels += _place(a, b, t, fwd, grad, obstacles)
+    rx, ry = pos[root]
+    a, b = (rx + R, ry), (rx + 0.7 * DX, ry)
+    arrows.append(Arrow(a, b))
+    edge_labels += _place(a, b, 0.5, fmt(root.data), fmt(root.grad), obstacles)
+
+    all_x = [x for x, _ in pos.values()]
+    all_y = [y for _, y in pos.values()]
+    x0, x1 = min(all_x) - 2.0, max(all_x) + 0.85 * DX
+    y0, y1 = min(all_y) - 1.2, max(all_y) + 1.0 + (0.5 if title else 0.0)
+    if title:
+        fixed.append(Label((x0 + x1) / 2, y1 - 0.35, title, "title", 12.0))
+    if legend:
+        texts = ["forward value", f"gradient ∂{out_name}/∂·, local × upstream"]
+        x = x0 + 0.2
+        for text, role in zip(texts, ("forward", "gradient"), strict=True):
+            width = 2 * _text_box(0, 0, text, 9.0)[2]
+            fixed.append(Label(x, y0 + 0.3, text, role, 9.0, ha="left"))
+            x += width + 0.5
+    return Scene(circles, arrows, fixed + edge_labels, (x0, x1), (y0, y1))
+
+
+def _rim(
+    p: tuple[float, float], c: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The segment from circle ``p`` to circle ``c``, between their rims."""
+    d = math.hypot(c[0] - p[0], c[1] - p[1])
+    ux, uy = (c[0] - p[0]) / d, (c[1] - p[1]) / d
+    return (p[0] + ux * R, p[1] + uy * R), (c[0] - ux * R, c[1] - uy * R)
+
+
+def _slots(
+    layout: Layout, pos: dict[Value, tuple[float, float]], children: dict[Value, int]
+) -> dict[tuple[Value, Value], int]:
+    """A spot along the edge for each edge of a parent with several children.
+
+    The edges of one parent get different spots (top child first); the next such
+    parent starts one spot further, so that labels converging on one child differ.
+    """
+    slot: dict[tuple[Value, Value], int] = {}
+    for turn, parent in enumerate(n for n in layout.nodes if children[n] > 1):
+        kids = sorted((c for p, c in layout.edges if p is parent), key=lambda c: -pos[c][1])
+        slot.update({(parent, c): (k + turn) % len(kids) for k, c in enumerate(kids)})
+    return slot
+
+
+def _place(
+    a: tuple[float, float],
+    b: tuple[float, float],
+    t: float,
+    fwd: str | None,
+    grad: str | None,
+    obstacles: list[_Box],
+) -> list[Label]:
+    """Put ``fwd`` above and ``grad`` below the edge ``a -> b``, near ``t``, clear of
+    ``obstacles`` if any spot is (else where it overlaps least); adds them to obstacles."""
+    angle = math.atan2(b[1] - a[1], b[0] - a[0])
+    nx, ny = -math.sin(angle), math.cos(angle)
+    candidates = [t] + [t + s * k * 0.07 for k in range(1, 6) for s in (1, -1)]
+    best: tuple[int, list[_Box], list[Label]] = (-1, [], [])
+    for u in (min(0.88, max(0.12, c)) for c in candidates):
+        px, py = a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])
+        boxes, labels = [], []
+        for text, role, side in ((fwd, "forward", 1), (grad, "gradient", -1)):
+            if text is None:
+                continue
+            half = _text_box(0, 0, text, 9.0)[3]
+            off = side * (_GAP + half)
+            cx, cy = px + nx * off, py + ny * off
+            boxes.append(_text_box(cx, cy, text, 9.0, angle))
+            labels.append(Label(cx, cy, text, role, 9.0, math.degrees(angle)))
+        hits = sum(_overlap(box, o) for box in boxes for o in obstacles)
+        if best[0] < 0 or hits < best[0]:
+            best = (hits, boxes, labels)
+        if hits == 0:
+            break
+    obstacles += best[1]
+    return best[2]
