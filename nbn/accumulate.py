@@ -31,6 +31,8 @@ name the culprit.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validate import FloatArray, as_matrix, check_finite
@@ -42,6 +44,9 @@ __all__ = [
     "gradients_vectorized",
     "gradients_vectorized_2layer",
 ]
+
+#: Up to this many entries, a Python loop over a gradient beats a NumPy reduction.
+_SMALL = 64
 
 
 def _check_inputs(
@@ -81,22 +86,28 @@ def _check_inputs(
     return X, Y, params
 
 
-def _check_result(grads: tuple[FloatArray, ...], inputs: list[tuple[FloatArray, str]]) -> None:
+def _all_finite(array: FloatArray) -> bool:
+    """True if ``array`` holds no NaN or infinity (a Python loop is cheaper when small)."""
+    if array.size <= _SMALL:
+        return all(map(math.isfinite, array.ravel().tolist()))
+    return bool(np.isfinite(array).all())
+
+
+def _check_result(grads: tuple[FloatArray, ...], X: FloatArray, Y: FloatArray) -> None:
     """Raise a clear error if a gradient is not finite, naming the input at fault.
 
     A NaN or infinity in ``X`` reaches ``dW`` (through ``dZ . X^T``; ``0 * inf`` is
     NaN) and one in ``Y`` reaches ``db`` (through ``-(Y - A)``), so the common path
     checks only the small results and scans the data only when they are not finite.
     """
-    for grad in grads:
-        total = float(np.sum(grad))
-        if not np.isfinite(total):
-            for array, name in inputs:
-                check_finite(array, name)
-            raise FloatingPointError(
-                "the gradient overflowed although every input is finite "
-                "(are X or the weights extremely large?)"
-            )
+    if all(map(_all_finite, grads)):
+        return
+    check_finite(X, "X")
+    check_finite(Y, "Y")
+    raise FloatingPointError(
+        "the gradient overflowed although every input is finite "
+        "(are X or the weights extremely large?)"
+    )
 
 
 def accumulate_looped(
@@ -149,7 +160,7 @@ def accumulate_looped(
             Delta_W += delta_z @ x.T
             Delta_b += delta_z
         dW, db = Delta_W / m, Delta_b / m
-    _check_result((dW, db), [(X, "X"), (Y, "Y")])
+    _check_result((dW, db), X, Y)
     return dW, db
 
 
@@ -192,7 +203,7 @@ def gradients_vectorized(
         # W and b are shared by all m examples: their gradients sum over the columns
         dW = dZ @ X.T
         db = dZ.sum(axis=1, keepdims=True)
-    _check_result((dW, db), [(X, "X"), (Y, "Y")])
+    _check_result((dW, db), X, Y)
     return dW, db
 
 
@@ -255,7 +266,7 @@ def accumulate_looped_2layer(
             Delta_W1 += delta_z1 @ x.T
             Delta_b1 += delta_z1
         grads = (Delta_W1 / m, Delta_b1 / m, Delta_W2 / m, Delta_b2 / m)
-    _check_result(grads, [(X, "X"), (Y, "Y")])
+    _check_result(grads, X, Y)
     return grads
 
 
@@ -308,5 +319,5 @@ def gradients_vectorized_2layer(
         dW1 = dZ1 @ X.T
         db1 = dZ1.sum(axis=1, keepdims=True)
         grads = (dW1, db1, dW2, db2)
-    _check_result(grads, [(X, "X"), (Y, "Y")])
+    _check_result(grads, X, Y)
     return grads

@@ -1,0 +1,1 @@
+"""Entry points and measurement scripts; a package so that the docs can import them."""
