@@ -60,10 +60,17 @@ def on_config(config: Any, **kwargs: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, files: Any, **kwargs: Any) -> str:
     import common
+    from mkdocs.exceptions import PluginError
 
     errata = files.get_file_from_path("errata.md")
     common.set_page(page.url, errata.url if errata is not None else None)
-    return common.expand_macros(markdown)
+    try:
+        return str(common.expand_macros(markdown))
+    except Exception as error:  # a failing claim (or an unknown id) stops the build here
+        raise PluginError(
+            f"{page.file.src_uri}: an inline claim could not be shown: "
+            f"{type(error).__name__}: {error}"
+        ) from error
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 
 Every number a page shows comes either from the ledger (``nbn.ledger``) or from
 code run while the site builds. Ledger numbers go through :func:`require`, which
-raises :class:`ClaimFailed` when the claim's check fails; markdown-exec turns
+raises :class:`ClaimCheckError` when the claim's check fails; markdown-exec turns
 the exception into a warning and ``strict: true`` turns the warning into a
 failed build. So a wrong number cannot reach a built page.
 
@@ -10,8 +10,10 @@ Two ways to show a ledger number:
 
 * in a code block (``python exec="true"``): ``print(badge("or-single-loss"))``
   prints the value with a "verified" badge; ``value(...)`` gives the bare value;
-* inline in prose: ``[[badge:or-single-loss]]`` or ``[[value:or-single-loss]]``,
-  expanded by the hook ``docs/hooks.py`` before the page is converted
+* inline in prose: ``[[badge:or-single-loss]]``, ``[[value:or-single-loss]]`` or
+  ``[[check:or-single-loss]]`` (the badge alone; ``[[badge:or-single-forward@1]]``
+  shows entry 1 of a tuple value), expanded
+  by the hook ``docs/hooks.py`` before the page is converted
   (:func:`expand_macros`); a failing claim there aborts the build too.
 
 Badges link to the claim's row in the claims index on the errata page
@@ -20,7 +22,10 @@ being rendered (:func:`set_page`) so that the links are relative and work when
 the site is opened from disk.
 
 Figures: :func:`svg` turns a matplotlib figure into inline SVG (text kept as
-text, ids unique per figure) and closes it. Tables: :func:`table`.
+text, ids unique per figure) and closes it; :func:`graph_svg` does the same for
+a graph of the engine (``nbn.graph.render.to_svg``); :func:`figure` adds a
+caption. Print them from a block with ``html="true"``. Tables: :func:`table`
+(Markdown) and :func:`html_table` (HTML, with row ids).
 """
 
 from __future__ import annotations
@@ -39,18 +44,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 __all__ = [
-    "ClaimFailed",
+    "ClaimCheckError",
     "PageContext",
     "badge",
     "claim_href",
     "expand_macros",
     "figure",
     "fmt",
+    "get_claim",
+    "graph_svg",
     "html_table",
+    "inline_svg",
     "new_figure",
     "require",
     "set_page",
@@ -61,7 +69,7 @@ __all__ = [
 ]
 
 
-class ClaimFailed(RuntimeError):
+class ClaimCheckError(RuntimeError):
     """A page tried to show a ledger claim whose check failed."""
 
 
@@ -111,12 +119,17 @@ def _ledger() -> Any:
     return ledger
 
 
+def get_claim(claim_id: str) -> Any:
+    """The ledger's ``Claim`` with this id (its article value, decimals, inputs...)."""
+    return _ledger().get_claim(claim_id)
+
+
 def require(claim_id: str) -> Any:
     """Check a ledger claim and return its ``ClaimResult``; raise if it fails.
 
     Raises
     ------
-    ClaimFailed
+    ClaimCheckError
         When the claim's check does not pass (an oracle disagrees with ``nbn``,
         or the article's value is not reproduced for a non-erratum).
     KeyError
@@ -124,7 +137,7 @@ def require(claim_id: str) -> Any:
     """
     result = _ledger().check_claim(claim_id)
     if not result.passed:
-        raise ClaimFailed(
+        raise ClaimCheckError(
             f"claim {claim_id!r} ({result.section}) failed its check: {result.detail} "
             f"[computed {result.computed!r}, article {result.article_value!r}, "
             f"oracles {result.oracles!r}]"
@@ -132,7 +145,17 @@ def require(claim_id: str) -> Any:
     return result
 
 
-def value(claim_id: str, decimals: int | None = None) -> str:
+def _component(claim_id: str, computed: Any, index: int | None) -> Any:
+    if index is None:
+        return computed
+    if not isinstance(computed, tuple) or not -len(computed) <= index < len(computed):
+        raise IndexError(
+            f"claim {claim_id!r}: index {index} asked for, but its value is {computed!r}"
+        )
+    return computed[index]
+
+
+def value(claim_id: str, decimals: int | None = None, *, index: int | None = None) -> str:
     """The checked value of a claim, formatted like the article prints it.
 
     Parameters
@@ -140,20 +163,45 @@ def value(claim_id: str, decimals: int | None = None) -> str:
     claim_id : str
         A ledger claim id.
     decimals : int, optional
-        Digits to show; by default the claim's own ``decimals`` (the article's).
+        Digits after the point; by default the claim's own ``decimals`` (as the
+        article rounds), and 4 significant digits when the article gives none.
+    index : int, optional
+        For a claim whose value is a tuple, show only this entry.
+
+    A one-entry tuple (a 1 x 1 array) is shown as its entry.
     """
     ledger = _ledger()
     result = require(claim_id)
+    shown = _component(claim_id, result.computed, index)
+    if isinstance(shown, tuple) and len(shown) == 1:
+        shown = shown[0]
     if decimals is None:
         decimals = ledger.get_claim(claim_id).decimals
-    return str(ledger.format_value(result.computed, decimals))
+    if decimals is None and isinstance(shown, (float, tuple)):
+        return _significant(shown)
+    return str(ledger.format_value(shown, decimals))
+
+
+def _significant(shown: float | tuple[float, ...], digits: int = 4) -> str:
+    """Floats with ``digits`` significant digits; tuples as ``[a, b, ...]``."""
+    if isinstance(shown, tuple):
+        return "[" + ", ".join(_significant(x, digits) for x in shown) + "]"
+    if float(shown).is_integer() and abs(shown) < 1e15:
+        return str(int(shown))
+    return f"{shown:.{digits}g}"
 
 
 def _tolerance_text(tolerance: float) -> str:
     return f"{tolerance:.0e}".replace("e-0", "e-").replace("e+0", "e+")
 
 
-def badge(claim_id: str, *, show_value: bool = True, decimals: int | None = None) -> str:
+def badge(
+    claim_id: str,
+    *,
+    show_value: bool | None = None,
+    decimals: int | None = None,
+    index: int | None = None,
+) -> str:
     """Inline HTML: the claim's value and a "verified" badge linking to the claim.
 
     The badge states the relative tolerance within which the oracles agreed;
@@ -164,17 +212,23 @@ def badge(claim_id: str, *, show_value: bool = True, decimals: int | None = None
     ----------
     claim_id : str
         A ledger claim id.
-    show_value : bool, default True
-        Put the formatted value before the badge.
+    show_value : bool, optional
+        Put the formatted value before the badge; by default yes, except for a
+        qualitative claim (computed value ``True``), whose badge stands alone.
     decimals : int, optional
         Digits to show; by default the claim's own ``decimals``.
+    index : int, optional
+        For a claim whose value is a tuple, show only this entry.
     """
     result = require(claim_id)
+    if show_value is None:
+        show_value = not isinstance(result.computed, bool)
     oracles = ", ".join(sorted(result.oracles)) or "no oracle"
     tol = _tolerance_text(result.tolerance)
     parts: list[str] = []
     if show_value:
-        parts.append(f'<span class="nbn-value">{html.escape(value(claim_id, decimals))}</span>')
+        shown = html.escape(value(claim_id, decimals, index=index))
+        parts.append(f'<span class="nbn-value">{shown}</span>')
     if result.erratum:
         title = (
             f"Erratum {claim_id}: the article prints {result.article_value!r}; "
@@ -196,15 +250,26 @@ def badge(claim_id: str, *, show_value: bool = True, decimals: int | None = None
     return " ".join(parts)
 
 
-_MACRO = re.compile(r"\[\[(badge|value):([A-Za-z0-9_.-]+)\]\]")
+_INLINE_CODE = re.compile(r"(`+[^`]*`+)")
+_MACRO = re.compile(r"\[\[(badge|value|check):([a-z0-9-]+)(?:@(-?\d+))?\]\]")
 
 
 def expand_macros(markdown: str) -> str:
-    """Replace ``[[badge:id]]`` and ``[[value:id]]`` in page text (not in code fences)."""
+    """Replace the inline claim macros in page text (not in code fences or code spans).
+
+    ``[[badge:id]]`` becomes :func:`badge` of the claim (value and badge),
+    ``[[check:id]]`` the badge alone, ``[[value:id]]`` the bare :func:`value`;
+    ``[[badge:id@1]]`` shows entry 1 of a claim whose value is a tuple.
+    """
 
     def _replace(match: re.Match[str]) -> str:
         kind, claim_id = match.group(1), match.group(2)
-        return badge(claim_id) if kind == "badge" else value(claim_id)
+        index = int(match.group(3)) if match.group(3) is not None else None
+        if kind == "badge":
+            return badge(claim_id, index=index)
+        if kind == "check":
+            return badge(claim_id, show_value=False)
+        return value(claim_id, index=index)
 
     out: list[str] = []
     fence: str | None = None
@@ -218,7 +283,11 @@ def expand_macros(markdown: str) -> str:
                 fence = None
             out.append(line)
         else:
-            out.append(_MACRO.sub(_replace, line))
+            # Leave inline code alone: `[[badge:id]]` in backticks is an example.
+            pieces = _INLINE_CODE.split(line)
+            out.append(
+                "".join(p if i % 2 else _MACRO.sub(_replace, p) for i, p in enumerate(pieces))
+            )
     return "".join(out)
 
 
@@ -347,29 +416,44 @@ def svg(fig: Any, *, alt: str, max_width: str | None = None) -> str:
         CSS width limit, e.g. ``"32rem"``; the figure always shrinks to the page.
     """
     buf = io.StringIO()
-    salt = f"nbnfig{next(_FIGURE_COUNTER)}"
-    with plt.rc_context({**STYLE, "svg.hashsalt": salt}):
+    with plt.rc_context(STYLE):
         fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
-    text = buf.getvalue()
+    return inline_svg(buf.getvalue(), alt=alt, max_width=max_width)
+
+
+def inline_svg(text: str, *, alt: str, max_width: str | None = None) -> str:
+    """Make an SVG document (e.g. from ``nbn.graph.render.to_svg``) fit for inlining.
+
+    Drops the XML prolog and doctype, prefixes every ``id`` (and the references
+    to it) with a per-figure salt so several figures can share a page, adds a
+    ``<title>`` and ``aria-label`` from ``alt``, and removes blank lines (which
+    would end a Markdown HTML block).
+    """
+    salt = f"nbnfig{next(_FIGURE_COUNTER)}"
     start = text.find("<svg")
     if start < 0:
-        raise RuntimeError("matplotlib did not produce an <svg> element")
+        raise ValueError("expected SVG text containing an <svg> element")
     text = text[start:]
-    # Make ids unique per figure, so several figures can share one page.
-    text = re.sub(r'id="([^"]+)"', rf'id="{salt}-\1"', text)
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{salt}-\1"', text)
     text = re.sub(r'(href|xlink:href)="#([^"]+)"', rf'\1="#{salt}-\2"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", text)
     style = f' style="max-width: {max_width}"' if max_width else ""
     label = html.escape(alt, quote=True)
-    text = text.replace(
-        "<svg", f'<svg class="nbn-svg" role="img" aria-label="{label}"{style}', 1
-    )
-    # The first child of <svg> becomes a <title> (the accessible name / tooltip).
+    text = text.replace("<svg", f'<svg class="nbn-svg" role="img" aria-label="{label}"{style}', 1)
     close = text.find(">")
     text = text[: close + 1] + f"<title>{html.escape(alt)}</title>" + text[close + 1 :]
-    # No blank lines: Markdown would end an HTML block at one.
     return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def graph_svg(graph: Any, *, alt: str, max_width: str | None = None, **options: Any) -> str:
+    """Inline SVG of a graph-engine graph, drawn by ``nbn.graph.render.to_svg``.
+
+    ``options`` go to ``to_svg`` (e.g. ``hide_data=True``, ``title=...``).
+    """
+    from nbn.graph.render import to_svg
+
+    return inline_svg(to_svg(graph, **options), alt=alt, max_width=max_width)
 
 
 def figure(markup: str, caption: str) -> str:

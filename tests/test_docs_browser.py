@@ -1,0 +1,149 @@
+"""Load every page of the built site in headless Chromium, served from 127.0.0.1.
+
+Marker ``browser`` (opt-in: ``pytest -m browser``; ``.ci/run`` runs it when
+Chromium is available, see ``scripts/install-browser.sh``). For each page:
+no console errors or page errors, no request to another host (they are
+blocked and recorded), math typeset by MathJax (an ``mjx-container`` for every
+``arithmatex`` element, no raw ``$$``, ``\\(`` or ``\\[`` left in the text),
+every image loaded and every inline SVG figure laid out. Screenshots of two
+pages are saved under the test's ``tmp_path`` (and copied to
+``$NBN_SCREENSHOT_DIR`` when that is set).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from docs_pages import built_site, page_url, pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_PAGES = ("backprop.md", "learning-rate.md")
+
+#: Text of the page outside code, with MathJax's output removed: raw TeX left
+#: here means MathJax did not typeset it.
+VISIBLE_TEXT_JS = """() => {
+  const clone = document.querySelector('article').cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+  return clone.textContent;
+}"""
+
+FIGURES_JS = """() => {
+  const imgs = [...document.querySelectorAll('article img')].map(i => ({
+    src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}));
+  const svgs = [...document.querySelectorAll('article figure svg, article svg.nbn-svg')].map(s => {
+    const r = s.getBoundingClientRect();
+    return {label: s.getAttribute('aria-label'), ok: r.width > 20 && r.height > 20};
+  });
+  return {imgs, svgs};
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh (root and apt needed)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    build = built_site()
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.output[-4000:]}"
+    handler = functools.partial(_QuietHandler, directory=str(build.site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.parametrize("page", pages())
+def test_page_renders_offline_in_chromium(
+    page: str, server: str, browser: object, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    foreign: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.on(
+        "console",
+        lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
+    )
+    tab.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:")) or host in ("127.0.0.1", None):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            foreign.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    tab.route("**/*", route)
+    tab.goto(server + page_url(page), wait_until="load")
+    # Wait for MathJax to finish its first typesetting pass.
+    tab.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    tab.evaluate("() => MathJax.startup.promise")
+    tab.wait_for_timeout(100)
+
+    n_math = tab.locator("article .arithmatex").count()
+    n_typeset = tab.locator("article .arithmatex mjx-container").count()
+    text = tab.evaluate(VISIBLE_TEXT_JS)
+    figures = tab.evaluate(FIGURES_JS)
+
+    if page in SCREENSHOT_PAGES:
+        shot = tmp_path / f"{page[:-3]}.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("NBN_SCREENSHOT_DIR"):
+            target = Path(os.environ["NBN_SCREENSHOT_DIR"])
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, target / shot.name)
+    context.close()
+
+    assert not errors, f"{page}: {errors}"
+    assert not foreign, f"{page} tried to load from other hosts: {foreign}"
+    assert n_typeset >= n_math, f"{page}: {n_math} math elements, {n_typeset} typeset"
+    for raw in ("$$", "\\(", "\\[", "\\begin{"):
+        assert raw not in text, f"{page}: raw TeX {raw!r} left in the text"
+    bad_imgs = [i["src"] for i in figures["imgs"] if not i["ok"]]
+    bad_svgs = [s["label"] for s in figures["svgs"] if not s["ok"]]
+    assert not bad_imgs, f"{page}: images not loaded: {bad_imgs}"
+    assert not bad_svgs, f"{page}: figures not laid out: {bad_svgs}"

@@ -1,0 +1,82 @@
+"""The built site renders offline: nothing is loaded from another host.
+
+The site is built once per test process (strict; shared with the other docs
+tests). Every HTML and CSS file is scanned for remote ``<script src>``,
+``<link href>``, ``<img src>``, ``@import`` and ``url(...)`` references, and
+MathJax must be served from the site itself.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docs_pages import built_site
+
+REMOTE = r"(?:https?:)?//"
+SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(" + REMOTE + r"[^\"'\s>]+)", re.I)
+LINK_HREF = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(" + REMOTE + r"[^\"'\s>]+)", re.I)
+IMG_SRC = re.compile(
+    r"<(?:img|source|iframe)\b[^>]*\bsrc\s*=\s*[\"']?(" + REMOTE + r"[^\"'\s>]+)", re.I
+)
+IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(" + REMOTE + r"[^\"')\s;]+)", re.I)
+CSS_URL = re.compile(r"url\(\s*[\"']?(" + REMOTE + r"[^\"')\s]+)", re.I)
+#: <link rel="..."> values that only name a page (no fetch when the page is viewed).
+HARMLESS_LINK_RELS = {"canonical", "alternate", "prev", "next", "author", "license"}
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    build = built_site()
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.output[-4000:]}"
+    return build.site
+
+
+def _remote_refs(text: str) -> list[str]:
+    found = []
+    for pattern in (SCRIPT_SRC, IMG_SRC, IMPORT, CSS_URL):
+        found += pattern.findall(text)
+    for match in re.finditer(r"<link\b[^>]*>", text, re.I):
+        tag = match.group(0)
+        rel = re.search(r"\brel\s*=\s*[\"']?([^\"'>]+)", tag, re.I)
+        if rel and set(rel.group(1).lower().split()) <= HARMLESS_LINK_RELS:
+            continue
+        found += LINK_HREF.findall(tag)
+    return found
+
+
+def test_remote_reference_detector_catches_the_usual_forms() -> None:
+    page = (
+        '<script src="https://cdn.example.org/mathjax.js"></script>'
+        '<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Roboto">'
+        "<style>@import url('https://fonts.example.org/a.css'); "
+        "@font-face { src: url(https://fonts.gstatic.com/x.woff2) }</style>"
+        '<link rel="canonical" href="https://example.org/page/">'
+        '<script src="assets/mathjax/tex-svg-full.js"></script>'
+    )
+    assert len(_remote_refs(page)) == 4
+
+
+def test_built_html_and_css_load_nothing_from_other_hosts(site: Path) -> None:
+    offenders = {}
+    files = [*site.rglob("*.html"), *site.rglob("*.css")]
+    assert len(files) > 10
+    for path in files:
+        refs = _remote_refs(path.read_text(encoding="utf-8", errors="replace"))
+        if refs:
+            offenders[str(path.relative_to(site))] = refs
+    assert not offenders, f"remote references in the built site: {offenders}"
+
+
+def test_mathjax_is_served_from_the_site(site: Path) -> None:
+    bundle = site / "assets" / "mathjax" / "tex-svg-full.js"
+    assert bundle.is_file() and bundle.stat().st_size > 1_000_000
+    loss = (site / "loss" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="\.\./assets/mathjax/tex-svg-full\.js"', loss)
+    assert 'class="arithmatex"' in loss
+
+
+def test_no_remote_fonts_are_configured(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in index and "fonts.gstatic.com" not in index
