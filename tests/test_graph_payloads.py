@@ -100,10 +100,12 @@ def test_sympy_sigmoid_local_gradient_is_sigma_times_one_minus_sigma() -> None:
     z = sp.Symbol("z")
     node = Value(z, "z").sigmoid()
     sigma = 1 / (1 + sp.exp(-z))
-    assert sp.simplify(node.data - sigma) == 0
     (local,) = node.local_grads
-    assert sp.simplify(local - sigma * (1 - sigma)) == 0
-    assert sp.simplify(local - sp.diff(sigma, z)) == 0
+    assert node.data == sigma  # the same expression tree, not just an equal value
+    assert local == sigma * (1 - sigma)
+    # and it is the derivative: compare with sympy.diff at a few exact points
+    for point in (sp.Integer(0), sp.Rational(1, 3), sp.Integer(-2)):
+        assert abs((local - sp.diff(sigma, z)).subs(z, point).evalf(30)) < 1e-25
 
 
 def test_sympy_or_neuron_gradients_equal_sympy_diff_of_the_loss() -> None:

@@ -161,10 +161,10 @@ def test_topological_order_lists_each_node_once_after_its_parents() -> None:
 def test_deep_chain_backward_needs_no_recursion() -> None:
     x = Value(0.0, "x")
     out = x
-    for _ in range(5000):
+    for _ in range(2000):
         out = out + 1.0
     out.backward()
-    assert (out.data, x.grad) == (5000.0, 1.0)
+    assert (out.data, x.grad) == (2000.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -176,8 +176,8 @@ def test_deep_chain_backward_needs_no_recursion() -> None:
         (lambda: Value(1.0) ** Value(2.0), TypeError, "exponent must be a constant"),
         (lambda: Value(1.0) + "x", TypeError, "other operand must be"),
         (lambda: Value(1.0, parents=[Value(2.0)]), ValueError, "one derivative per parent"),
-        (lambda: Value(1.0, parents=[2.0], local_grads=[1.0]), TypeError, "parents must be"),
-        (lambda: Value(1.0, label=3), TypeError, "label and op must be str"),
+        (lambda: Value(1.0, parents=[2.0], local_grads=[1.0]), TypeError, "parents must be"),  # type: ignore[list-item]
+        (lambda: Value(1.0, label=3), TypeError, "label and op must be str"),  # type: ignore[arg-type]
         (lambda: Value(0.0).log(), ValueError, "log needs a positive argument"),
         (lambda: Value(-8.0) ** 0.5, ValueError, "complex"),
     ],

@@ -8,6 +8,14 @@ scripts to fetch when the page is viewed.
 
 Colours: forward values blue, gradients red; data inputs green, parameters
 amber, operations pale blue, the output pale red.
+
+Why matplotlib: it installs as a wheel from PyPI (no system binary, unlike
+Graphviz's ``dot``, which the ``graphviz`` Python package only wraps), it is
+already in the docs extra, and it writes a static, self-contained SVG at build
+time, so nothing is fetched or run when a page is viewed (unlike Mermaid or
+D3, which lay out in the browser). The layout is our own small layered
+algorithm (:mod:`nbn.graph.layout`), deterministic and free to put the
+article's numbers on the edges where they fit.
 """
 
 from __future__ import annotations

@@ -110,8 +110,13 @@ def display_label(label: str) -> str:
     return name + digits.translate(_SUB) + (example or "").translate(_SUP) + (index or "")
 
 
-def op_text(op: str) -> str:
-    """An op as a short formula: ``sigmoid`` -> ``σ``, ``**2`` -> ``x²``."""
+def op_text(op: str, n_parents: int = 0) -> str:
+    """An op as a short formula: ``sigmoid`` -> ``σ``, ``**2`` -> ``x²``.
+
+    A ``linear`` node has pairs ``(w_i, x_i)`` of parents, plus one for a bias.
+    """
+    if op == "linear" and n_parents % 2 == 0:
+        return "Σ w·x"
     if op.startswith("**"):
         power = op[2:]
         return "x" + power.translate(_SUP) if power.isdigit() else f"x^{power}"
@@ -203,86 +208,135 @@ def build_scene(
     root, names, data = _parts(graph_or_root)
     root.backward()
     name_of = {n: names.get(n) or n.label for n in topological_order(root)}
-    unknown = set(hide) - set(name_of.values())
-    if unknown:
-        raise ValueError(f"hide names nodes the graph does not have: {sorted(unknown)}")
-    hidden = {n for n, k in name_of.items() if k in set(hide)} | (data if hide_data else set())
-    layout = layered_layout(root, hidden=hidden)
-    xs = _layer_x(layout)
-    pos = {n: (xs[int(x)], -y * DY) for n, (x, y) in layout.position.items()}
-    shown = {n: display_label(name_of[n] or n.op) for n in layout.nodes}
-    out_name = shown[root]
-    children = {n: 0 for n in layout.nodes}
-    for p, _ in layout.edges:
-        children[p] += 1
-
-    def fmt(v: Payload) -> str:
-        return format_number(v, decimals)
-
-    circles, fixed = [], []
-    for node in layout.nodes:
-        x, y = pos[node]
-        kind = (
-            "output" if node is root
-            else "data" if node in data
-            else "parameter" if not node.parents
-            else "operation"
-        )  # fmt: skip
-        circles.append(Circle(x, y, shown[node], kind))
-        name_size = 12.0 if len(shown[node]) <= 3 else max(7.0, 12.0 - (len(shown[node]) - 3))
-        fixed.append(Label(x, y, shown[node], "name", name_size))
-        above = [(op_text(node.op), "op", 8.0)] if node.op else []
-        if children[node] > 1 and node.parents:  # one forward value for all its edges
-            above.append((fmt(node.data), "forward", 9.0))
-        elif children[node] > 1:
-            text = fmt(node.data)
-            width = _text_box(0, 0, text, 9.0)[2]
-            fixed.append(Label(x - R - 0.06 - width, y, text, "forward", 9.0))
-        y_text = y + R + 0.04
-        for text, role, size in above:
-            half = _text_box(0, 0, text, size)[3]
-            fixed.append(Label(x, y_text + half, text, role, size))
-            y_text += 2 * half + 0.02
-        if node not in data and children[node] > 1:  # the sum of what flows in
-            text = f"∂{out_name}/∂{shown[node]} = {fmt(node.grad)}"
-            fixed.append(Label(x, y - R - 0.04 - _text_box(0, 0, text, 8.5)[3], text, "total", 8.5))
-
-    obstacles = [(x, y, R, R, 0.0) for x, y in pos.values()]
+    hide = set(hide)
+    if hide - set(name_of.values()):
+        raise ValueError(
+            f"hide names nodes the graph does not have: {sorted(hide - set(name_of.values()))}"
+        )
+    hidden = {n for n, k in name_of.items() if k in hide} | (data if hide_data else set())
+    builder = _Builder(layered_layout(root, hidden=hidden), root, name_of, data, decimals)
+    fixed = builder.node_labels()
+    obstacles = [(x, y, R, R, 0.0) for x, y in builder.pos.values()]
     obstacles += [_text_box(t.x, t.y, t.text, t.size) for t in fixed if t.role != "name"]
-    arrows: list[Arrow] = []
-    edge_labels: list[Label] = []
-    fan_in = {n: len(set(n.parents)) for n in layout.nodes}
-    slot = _slots(layout, pos, children)
-    for parent, child in layout.edges:
-        a, b = _rim(pos[parent], pos[child])
-        arrows.append(Arrow(a, b))
-        # start where the edge is least crowded: near the parent when the child has many
-        # parents, spread along the edge when the parent has many children
-        t = 0.3 + 0.4 * children[parent] / (children[parent] + fan_in[child])
-        if children[parent] > 1:
-            t = 0.2 + 0.6 * (slot[parent, child] + 0.5) / children[parent]
-        fwd = fmt(parent.data) if children[parent] == 1 else None
-        grad = None if parent in data else fmt(_flow(parent, child))
-        edge_labels += _place(a, b, t, fwd, grad, obstacles)
-    rx, ry = pos[root]
-    a, b = (rx + R, ry), (rx + 0.7 * DX, ry)
-    arrows.append(Arrow(a, b))
-    edge_labels += _place(a, b, 0.5, fmt(root.data), fmt(root.grad), obstacles)
+    arrows, edge_labels = builder.edges(obstacles)
+    xlim, ylim = builder.frame(fixed, title, legend)
+    return Scene(builder.circles(), arrows, fixed + edge_labels, xlim, ylim)
 
-    all_x = [x for x, _ in pos.values()]
-    all_y = [y for _, y in pos.values()]
-    x0, x1 = min(all_x) - 2.0, max(all_x) + 0.85 * DX
-    y0, y1 = min(all_y) - 1.2, max(all_y) + 1.0 + (0.5 if title else 0.0)
-    if title:
-        fixed.append(Label((x0 + x1) / 2, y1 - 0.35, title, "title", 12.0))
-    if legend:
-        texts = ["forward value", f"gradient ∂{out_name}/∂·, local × upstream"]
-        x = x0 + 0.2
-        for text, role in zip(texts, ("forward", "gradient"), strict=True):
-            width = 2 * _text_box(0, 0, text, 9.0)[2]
-            fixed.append(Label(x, y0 + 0.3, text, role, 9.0, ha="left"))
-            x += width + 0.5
-    return Scene(circles, arrows, fixed + edge_labels, (x0, x1), (y0, y1))
+
+class _Builder:
+    """The pieces of :func:`build_scene`, sharing the layout and the node names."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        root: Value,
+        name_of: dict[Value, str],
+        data: set[Value],
+        decimals: int,
+    ) -> None:
+        self.layout, self.root, self.name_of, self.data = layout, root, name_of, data
+        self.decimals = decimals
+        xs = _layer_x(layout)
+        self.pos = {n: (xs[int(x)], -y * DY) for n, (x, y) in layout.position.items()}
+        # unlabelled nodes show their op, unlabelled constants their value
+        self.shown = {
+            n: display_label(name_of[n])
+            if name_of[n]
+            else op_text(n.op)
+            if n.op
+            else self.fmt(n.data)
+            for n in layout.nodes
+        }
+        self.children = {n: 0 for n in layout.nodes}
+        for p, _ in layout.edges:
+            self.children[p] += 1
+
+    def fmt(self, v: Payload) -> str:
+        return format_number(v, self.decimals)
+
+    def kind(self, node: Value) -> str:
+        if node is self.root:
+            return "output"
+        if node in self.data:
+            return "data"
+        return "operation" if node.parents else "parameter"
+
+    def circles(self) -> list[Circle]:
+        return [Circle(*self.pos[n], self.shown[n], self.kind(n)) for n in self.layout.nodes]
+
+    def node_labels(self) -> list[Label]:
+        """Name inside; op and shared forward value above; total gradient below."""
+        labels = []
+        out_name = self.shown[self.root]
+        for node in self.layout.nodes:
+            (x, y), name, fan_out = self.pos[node], self.shown[node], self.children[node]
+            labels.append(
+                Label(x, y, name, "name", 12.0 if len(name) <= 3 else max(7.0, 15.0 - len(name)))
+            )
+            op = op_text(node.op, len(node.parents))
+            above = [(op, "op", 8.0)] if node.op and self.name_of[node] else []
+            if fan_out > 1 and node.parents:  # one forward value for all its edges
+                above.append((self.fmt(node.data), "forward", 9.0))
+            elif fan_out > 1:  # an input: its value to its left
+                text = self.fmt(node.data)
+                labels.append(
+                    Label(x - R - 0.06 - _text_box(0, 0, text, 9.0)[2], y, text, "forward", 9.0)
+                )
+            y_text = y + R + 0.04
+            for text, role, size in above:
+                half = _text_box(0, 0, text, size)[3]
+                labels.append(Label(x, y_text + half, text, role, size))
+                y_text += 2 * half + 0.02
+            if node not in self.data and fan_out > 1:  # the sum of what flows in
+                text = f"∂{out_name}/∂{name} = {self.fmt(node.grad)}"
+                half = _text_box(0, 0, text, 8.5)[3]
+                labels.append(Label(x, y - R - 0.04 - half, text, "total", 8.5))
+        return labels
+
+    def edges(self, obstacles: list[_Box]) -> tuple[list[Arrow], list[Label]]:
+        """Arrows, each with its forward value above and its gradient below."""
+        arrows: list[Arrow] = []
+        labels: list[Label] = []
+        children = self.children
+        fan_in = {n: len(set(n.parents)) for n in self.layout.nodes}
+        slot = _slots(self.layout, self.pos, children)
+        for parent, child in self.layout.edges:
+            a, b = _rim(self.pos[parent], self.pos[child])
+            arrows.append(Arrow(a, b))
+            # start where the edge is least crowded: near the parent when the child has
+            # many parents, spread along the edge when the parent has many children
+            t = 0.3 + 0.4 * children[parent] / (children[parent] + fan_in[child])
+            if children[parent] > 1:
+                t = 0.2 + 0.6 * (slot[parent, child] + 0.5) / children[parent]
+            fwd = self.fmt(parent.data) if children[parent] == 1 else None
+            grad = None if parent in self.data else self.fmt(_flow(parent, child))
+            labels += _place(a, b, t, fwd, grad, obstacles)
+        rx, ry = self.pos[self.root]
+        a, b = (rx + R, ry), (rx + 0.7 * DX, ry)
+        arrows.append(Arrow(a, b))
+        labels += _place(a, b, 0.5, self.fmt(self.root.data), self.fmt(self.root.grad), obstacles)
+        return arrows, labels
+
+    def frame(
+        self, labels: list[Label], title: str | None, legend: bool
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The visible area; adds the title and the legend to ``labels``."""
+        all_x = [x for x, _ in self.pos.values()]
+        all_y = [y for _, y in self.pos.values()]
+        x0, x1 = min(all_x) - 2.0, max(all_x) + 0.85 * DX
+        y0, y1 = min(all_y) - 1.2, max(all_y) + 1.0 + (0.5 if title else 0.0)
+        if title:
+            labels.append(Label((x0 + x1) / 2, y1 - 0.35, title, "title", 12.0))
+        if legend:
+            out_name = self.shown[self.root]
+            x = x0 + 0.2
+            for text, role in (
+                ("forward value", "forward"),
+                (f"gradient ∂{out_name}/∂·, local × upstream", "gradient"),
+            ):
+                labels.append(Label(x, y0 + 0.3, text, role, 9.0, ha="left"))
+                x += 2 * _text_box(0, 0, text, 9.0)[2] + 0.5
+        return (x0, x1), (y0, y1)
 
 
 def _rim(

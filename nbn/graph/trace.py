@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .payload import Payload
@@ -74,7 +73,11 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
 
 
 def _root(graph_or_root: Value | Graph) -> Value:
-    root = graph_or_root if isinstance(graph_or_root, Value) else graph_or_root.output
+    root = (
+        graph_or_root
+        if isinstance(graph_or_root, Value)
+        else getattr(graph_or_root, "output", None)
+    )
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value or a Graph, got {type(graph_or_root).__name__}")
     return root
@@ -129,8 +132,6 @@ def format_number(x: Payload, decimals: int = 3) -> str:
             return f"{x:.3g}"
         text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
-    if isinstance(x, Fraction):
-        return str(x)
     return str(x)
 
 
