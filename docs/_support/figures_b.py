@@ -406,7 +406,7 @@ def boundary_figure(
     *,
     title: str,
     shaded: bool,
-    resolution: int = 301,
+    resolution: int = 201,
 ) -> Any:
     """The four examples and the curve where a network's output crosses 0.5.
 
@@ -455,10 +455,11 @@ def network_diagram(widths: Sequence[int], *, title: str, names: Sequence[str] =
     ``names`` labels the layers from the input side (e.g. "input", "hidden", "output").
     """
     fig, ax = new_figure(5.0, 3.2)
+    gap = 1.8  # horizontal distance between layers
     columns: list[list[tuple[float, float]]] = []
     for layer, width in enumerate(widths):
         ys = np.linspace((width - 1) / 2, -(width - 1) / 2, width)
-        columns.append([(float(layer), float(y)) for y in ys])
+        columns.append([(gap * layer, float(y)) for y in ys])
     for left, right in itertools.pairwise(columns):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -471,8 +472,8 @@ def network_diagram(widths: Sequence[int], *, title: str, names: Sequence[str] =
             ax.text(x, y, text, ha="center", va="center", fontsize=11, zorder=3)
     top = max(widths) / 2
     for layer, name in enumerate(names):
-        ax.text(float(layer), -top - 0.05, name, ha="center", va="top", fontsize=9)
-    ax.set_xlim(-0.5, len(widths) - 0.5)
+        ax.text(gap * layer, -top - 0.05, name, ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.8, gap * (len(widths) - 1) + 0.8)
     ax.set_ylim(-top - 0.45, top)
     ax.set_aspect("equal")
     ax.axis("off")
