@@ -91,9 +91,9 @@ CONFIG: dict[bool, dict[str, Any]] = {
     True: {
         "looped_max_m": 10_000,
         "vectorized_max_m": 3_000_000,
-        "repeats": 7,
+        "repeats": 5,
         "min_batch_seconds": 0.01,
-        "train_repeats": 5,
+        "train_repeats": 3,
     },
     False: {
         "looped_max_m": 30_000,
