@@ -379,9 +379,11 @@ def learning_curve_figure(
     else:
         fig, ax = new_figure(5.6, 3.4, layout="constrained")
         panels = ((ax, "linear"),)
-    epochs = np.arange(len(costs))
+    # about 1000 points are plenty for a smooth curve and keep the inline SVG small
+    step = max(1, len(costs) // 1000)
+    epochs = np.append(np.arange(0, len(costs), step), len(costs) - 1)
     for axis, scale in panels:
-        axis.plot(epochs, costs, color="#1f77b4", linewidth=1.8, label="cost")
+        axis.plot(epochs, costs[epochs], color="#1f77b4", linewidth=1.8, label="cost")
         if marker is not None:
             epoch, label = marker
             axis.axvline(epoch, color="#7f7f7f", linestyle="--", linewidth=1.2, label=label)
