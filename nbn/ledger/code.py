@@ -136,7 +136,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="code-fig89-caption",
         section=SECTION,
-        statement="nbn's initialize_parameters(n_in, n_out) returns {'W': (n_out x n_in) "
+        statement="The helper initialize_parameters(n_in, n_out) returns {'W': (n_out x n_in) "
         "random weights, 'b': (n_out x 1) zeros}, the helper the article describes but "
         "never lists.",
         article_value="Helper function to set weights and bias",
@@ -152,7 +152,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="code-cost-docstring",
         section=SECTION,
-        statement="compute_cost squares each difference before summing, "
+        statement="The cost listing squares each difference before summing, "
         "(1/2m) sum((Y - Y_hat)^2); its docstring's '(1/2m)*sum(Y - Y_hat)^.2', read "
         "literally, squares the sum instead, which gives a different number.",
         article_value="(1/2m)*sum(Y - Y_hat)^.2",

@@ -63,19 +63,24 @@ def reference_run() -> tuple[
     return reference_train_2layer(X, Y, _initial_reference(), 1.0, EPOCHS)
 
 
+def _start() -> Params:
+    """The initial weights, from a one-epoch run of the article's loop."""
+    return train_two_layer_article(1).initial
+
+
 def _first_gradients() -> tuple[float, ...]:
-    return tuple(float(v) for g in train_two_layer_article().first_gradients for v in g.ravel())
+    return tuple(float(v) for g in train_two_layer_article(1).first_gradients for v in g.ravel())
 
 
 def _sympy_gradients() -> tuple[float, ...]:
     X, Y = _float_data()
-    _, gradient = sym_two_layer(X, Y, train_two_layer_article().initial)
+    _, gradient = sym_two_layer(X, Y, _start())
     return tuple(to_float(g) for g in gradient)
 
 
 def _fd_gradients() -> tuple[float, ...]:
     X, Y = _float_data()
-    shapes = [p.shape for p in train_two_layer_article().initial]
+    shapes = [p.shape for p in _start()]
 
     def cost(flat: np.ndarray) -> float:
         parts, start = [], 0
@@ -91,13 +96,13 @@ def _fd_gradients() -> tuple[float, ...]:
         A2 = SigmoidLayer((1, X.shape[1])).forward(out.forward(A1))
         return compute_cost(Y, A2)[0]
 
-    flat = [float(v) for p in train_two_layer_article().initial for v in p.ravel()]
+    flat = [float(v) for p in _start() for v in p.ravel()]
     return tuple(fd_gradient(cost, flat))
 
 
 def _graph_gradients() -> tuple[float, ...]:
     X, Y = _float_data()
-    _, grads = graph_2_3_1_cost_gradients(X, Y, train_two_layer_article().initial)
+    _, grads = graph_2_3_1_cost_gradients(X, Y, _start())
     return tuple(grads)
 
 

@@ -1,0 +1,167 @@
+"""The ``nbn`` command line: ``nbn verify`` (also ``python -m nbn verify``).
+
+``verify`` checks every claim of the article ledger (:mod:`nbn.ledger`) and
+prints one line per claim, then a summary; ``--json`` prints the results as a
+JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
+exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
+a usage error (unknown claim id, SymPy missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+__all__ = ["JSON_FIELDS", "main"]
+
+#: The fields of each object printed by ``nbn verify --json``, in order.
+JSON_FIELDS: tuple[str, ...] = (
+    "id",
+    "section",
+    "statement",
+    "article_value",
+    "computed",
+    "tolerance",
+    "passed",
+    "oracles",
+    "erratum",
+)
+
+#: Short names of the oracles in the text output.
+_ORACLE_ABBREVIATIONS = {
+    "sympy": "sympy",
+    "finite-difference": "fd",
+    "graph-engine": "graph",
+    "proof": "proof",
+    "reference": "ref",
+}
+
+_VALUE_WIDTH = 26
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nbn",
+        description="nbn, a verified companion to the article 'Nothing but NumPy'.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    verify = commands.add_parser(
+        "verify",
+        help="check every number and claim of the article",
+        description="Check every number and checkable statement of the article against "
+        "SymPy, finite differences, the scalar graph engine, proofs and reference "
+        "implementations. Exit status 0 only if every checked claim passes.",
+    )
+    verify.add_argument(
+        "--json", action="store_true", help="print the results as a JSON list of objects"
+    )
+    verify.add_argument(
+        "--claim",
+        action="append",
+        metavar="ID",
+        help="check only this claim (may be repeated); ids as listed by 'nbn verify'",
+    )
+    return parser
+
+
+def _short(value: Any, decimals: int | None) -> str:
+    """A value for the one-line report: numbers with 6 significant digits
+    (the article's rounding for article values), long lists shortened."""
+    from .ledger import format_value
+
+    if value is None:
+        return "-"
+    if isinstance(value, float) and decimals is None:
+        text = f"{value:.6g}"
+    elif isinstance(value, tuple) and decimals is None:
+        text = "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
+    else:
+        text = format_value(value, decimals)
+    if len(text) > _VALUE_WIDTH:
+        text = text[: _VALUE_WIDTH - 4] + "...]" if text.startswith("[") else text[:_VALUE_WIDTH]
+    return text
+
+
+def _oracle_summary(oracles: dict[str, bool]) -> str:
+    return " ".join(
+        _ORACLE_ABBREVIATIONS.get(name, name) + ("" if ok else "!") for name, ok in oracles.items()
+    )
+
+
+def _sympy_available() -> bool:
+    try:
+        import sympy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: TextIO) -> int:
+    if not _sympy_available():
+        print(
+            "nbn verify: SymPy is not installed, and the ledger's symbolic oracle needs it.\n"
+            "Install the test extra:  pip install 'nbn[test]'",
+            file=err,
+        )
+        return 2
+    from .ledger import CLAIMS, check_claim, get_claim
+
+    try:
+        claims = [get_claim(i) for i in claim_ids] if claim_ids else list(CLAIMS)
+    except KeyError as error:
+        print(f"nbn verify: {error.args[0]}", file=err)
+        return 2
+    start = time.perf_counter()
+    results = [check_claim(claim) for claim in claims]
+    elapsed = time.perf_counter() - start
+    failed = [r for r in results if not r.passed]
+    if as_json:
+        records = []
+        for r in results:
+            record = {field: getattr(r, field) for field in JSON_FIELDS}
+            for key in ("article_value", "computed"):
+                if isinstance(record[key], tuple):
+                    record[key] = list(record[key])
+            records.append(record)
+        json.dump(records, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 1 if failed else 0
+    width = max(len(c.id) for c in claims)
+    print(
+        f"{'':4} {'':1} {'claim':<{width}}  {'article':>{_VALUE_WIDTH}}  "
+        f"{'nbn':<{_VALUE_WIDTH}}  oracles ('!' = disagrees)",
+        file=out,
+    )
+    for claim, r in zip(claims, results, strict=True):
+        status = "PASS" if r.passed else "FAIL"
+        marker = "E" if r.erratum else " "
+        line = (
+            f"{status} {marker} {r.id:<{width}}  "
+            f"{_short(r.article_value, claim.decimals):>{_VALUE_WIDTH}}  "
+            f"{_short(r.computed, None):<{_VALUE_WIDTH}}  {_oracle_summary(r.oracles)}"
+        )
+        print(line.rstrip(), file=out)
+        if not r.passed:
+            print(f"{'':7}{r.detail}", file=out)
+    errata = sum(1 for r in results if r.erratum)
+    print(
+        f"{len(results)} claim{'' if len(results) == 1 else 's'}: "
+        f"{len(results) - len(failed)} passed, {len(failed)} failed; "
+        f"{errata} errata recorded (E); {elapsed:.1f} s",
+        file=out,
+    )
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (``sys.argv[1:]`` by default); return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command == "verify":
+        return _verify(args.claim, args.json, sys.stdout, sys.stderr)
+    parser.print_help(sys.stderr)
+    return 2
