@@ -192,7 +192,20 @@ def build_site(site: Path, *, python_prelude: str = "", timeout: float = 600.0) 
 
 @functools.lru_cache(maxsize=1)
 def built_site() -> Build:
-    """One strict build of the site per test process, into a temporary directory."""
+    """One strict build of the site per test process, into a temporary directory.
+
+    If ``NBN_SITE_DIR`` names a directory holding a built site (CI sets it to
+    the ``site/`` that ``scripts/docs build`` just built and whose exit status
+    it checked), that site is used instead of building again.
+    """
+    prebuilt = os.environ.get("NBN_SITE_DIR")
+    if prebuilt:
+        site = Path(prebuilt).resolve()
+        if not (site / "index.html").is_file():
+            raise FileNotFoundError(
+                f"NBN_SITE_DIR={prebuilt!r} holds no built site (no index.html)"
+            )
+        return Build(site, 0, f"prebuilt site from NBN_SITE_DIR={prebuilt}", 0.0)
     import atexit
     import shutil
 

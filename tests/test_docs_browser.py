@@ -36,6 +36,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT_PAGES = ("backprop.md", "learning-rate.md")
+#: Pages that must contain typeset math and inline SVG figures (so that the
+#: checks below cannot pass vacuously).
+MATH_PAGES = {"loss.md", "backprop.md", "bias.md", "learning-rate.md", "faq.md"}
+FIGURE_PAGES = {
+    "single-neuron.md",
+    "loss.md",
+    "backprop.md",
+    "bias.md",
+    "learning-rate.md",
+    "code.md",
+}
 
 #: Text of the page outside code, with MathJax's output removed: raw TeX left
 #: here means MathJax did not typeset it.
@@ -141,6 +152,10 @@ def test_page_renders_offline_in_chromium(
     assert not errors, f"{page}: {errors}"
     assert not foreign, f"{page} tried to load from other hosts: {foreign}"
     assert n_typeset >= n_math, f"{page}: {n_math} math elements, {n_typeset} typeset"
+    if page in MATH_PAGES:
+        assert n_math > 0 and n_typeset > 0, f"{page}: no typeset math found"
+    if page in FIGURE_PAGES:
+        assert figures["svgs"], f"{page}: no inline SVG figure found"
     for raw in ("$$", "\\(", "\\[", "\\begin{"):
         assert raw not in text, f"{page}: raw TeX {raw!r} left in the text"
     bad_imgs = [i["src"] for i in figures["imgs"] if not i["ok"]]

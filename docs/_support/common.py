@@ -65,6 +65,7 @@ __all__ = [
     "svg",
     "table",
     "tex_matrix",
+    "tolerance_text",
     "value",
 ]
 
@@ -191,7 +192,10 @@ def _significant(shown: float | tuple[float, ...], digits: int = 4) -> str:
     return f"{shown:.{digits}g}"
 
 
-def _tolerance_text(tolerance: float) -> str:
+def tolerance_text(tolerance: float) -> str:
+    """A tolerance as the badges show it: ``1e-12``, ``1e-6``, ``0``."""
+    if tolerance == 0:
+        return "0"
     return f"{tolerance:.0e}".replace("e-0", "e-").replace("e+0", "e+")
 
 
@@ -204,9 +208,10 @@ def badge(
 ) -> str:
     """Inline HTML: the claim's value and a "verified" badge linking to the claim.
 
-    The badge states the relative tolerance within which the oracles agreed;
-    its tooltip names the oracles. For an erratum the badge says so and shows
-    the article's (wrong) value next to the checked one.
+    The badge states the relative tolerance within which all the claim's
+    oracles agreed with nbn (the loosest of them); its tooltip names each
+    oracle with its own tolerance. For an erratum the badge says so, and its
+    tooltip gives the article's (wrong) value.
 
     Parameters
     ----------
@@ -221,25 +226,30 @@ def badge(
         For a claim whose value is a tuple, show only this entry.
     """
     result = require(claim_id)
+    claim = get_claim(claim_id)
     if show_value is None:
         show_value = not isinstance(result.computed, bool)
-    oracles = ", ".join(sorted(result.oracles)) or "no oracle"
-    tol = _tolerance_text(result.tolerance)
+    # The badge's number is the loosest oracle tolerance: every oracle agreed within it.
+    loosest = max((o.tolerance for o in claim.oracles), default=result.tolerance)
+    tol = tolerance_text(loosest) if loosest > 0 else "exact"
+    checks = "; ".join(f"{o.name} within {tolerance_text(o.tolerance)}" for o in claim.oracles)
+    article = " The article's printed value is reproduced." if result.article_agrees else ""
     parts: list[str] = []
     if show_value:
         shown = html.escape(value(claim_id, decimals, index=index))
         parts.append(f'<span class="nbn-value">{shown}</span>')
     if result.erratum:
+        printed = _ledger().format_value(claim.article_value, claim.decimals)
         title = (
-            f"Erratum {claim_id}: the article prints {result.article_value!r}; "
-            f"the value shown is checked against {oracles} within {tol} (relative)."
+            f"Erratum {claim_id}: the article says {printed}. The value here is "
+            f"computed by nbn and confirmed by {checks} (relative tolerances)."
         )
-        label = f"erratum · checked {tol}"
+        label = f"erratum · ✓ {tol}"
         css = "nbn-badge nbn-badge-erratum"
     else:
         title = (
-            f"Claim {claim_id}: computed by nbn and checked against {oracles} "
-            f"within {tol} (relative), and against the article's printed value."
+            f"Claim {claim_id}: computed by nbn and confirmed by {checks} "
+            f"(relative tolerances).{article}"
         )
         label = f"✓ {tol}"
         css = "nbn-badge"

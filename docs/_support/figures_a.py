@@ -204,7 +204,7 @@ def learning_rate_figure(
 
 def learning_curve_figure(epochs: Sequence[int], costs: Sequence[float], title: str) -> Any:
     """Cost against epoch."""
-    fig, ax = new_figure(5.6, 3.4)
+    fig, ax = new_figure(4.4, 3.6)
     ax.plot(epochs, costs, color=BLUE, lw=2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost")

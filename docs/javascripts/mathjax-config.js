@@ -14,14 +14,5 @@ window.MathJax = {
   svg: { fontCache: "global" },
 };
 
-// Material's instant navigation swaps page content without a reload: typeset again.
-if (typeof document$ !== "undefined") {
-  document$.subscribe(() => {
-    if (window.MathJax && window.MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache();
-      MathJax.typesetClear();
-      MathJax.texReset();
-      MathJax.typesetPromise();
-    }
-  });
-}
+// The site does not use Material's instant navigation, so every page load runs
+// MathJax's own start-up typesetting: nothing else to do here.
