@@ -47,7 +47,7 @@ def _remote_refs(text: str) -> list[str]:
         if rel and set(rel.group(1).lower().split()) <= HARMLESS_LINK_RELS:
             continue
         found += LINK_HREF.findall(tag)
-    return found
+    return sorted(set(found))
 
 
 def test_remote_reference_detector_catches_the_usual_forms() -> None:
