@@ -57,3 +57,39 @@ def test_page_code_blocks_run(page: str) -> None:
         assert any(out.strip() for out in outputs[:-1]), f"{page}: no block printed anything"
     prose = re.sub(r"`+[^`]*`+", "", re.sub(r"(?ms)^```.*?^```", "", outputs[-1]))
     assert not re.search(r"\[\[(badge|value|check):", prose), f"{page}: unexpanded claim macro"
+
+
+@pytest.mark.parametrize(
+    ("page_url", "expected"),
+    [
+        ("", "errata/#claim-or-single-loss"),
+        ("bias/", "../errata/#claim-or-single-loss"),
+        ("errata/", "#claim-or-single-loss"),
+        ("guide/bias/", "../../errata/#claim-or-single-loss"),
+    ],
+)
+def test_badge_links_are_relative_to_the_page(page_url: str, expected: str) -> None:
+    import common
+
+    common.set_page(page_url, "errata/")
+    try:
+        assert common.claim_href("or-single-loss") == expected
+        assert f'href="{expected}"' in common.badge("or-single-loss")
+    finally:
+        common.set_page("", "errata/")
+
+
+def test_macros_expand_in_prose_but_not_in_code() -> None:
+    import common
+
+    text = "Loss [[value:or-single-loss]].\n`[[value:or-single-loss]]`\n```\n[[badge:x]]\n```\n"
+    out = common.expand_macros(text)
+    assert out.startswith("Loss 0.125.\n")  # the article's 0.125, rounded as it prints it
+    assert "`[[value:or-single-loss]]`" in out and "[[badge:x]]" in out
+
+
+def test_unknown_claim_id_is_an_error_naming_close_ids() -> None:
+    import common
+
+    with pytest.raises(KeyError, match="or-single-loss"):
+        common.expand_macros("[[badge:or-single-los]]")
