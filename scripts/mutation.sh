@@ -22,10 +22,14 @@ echo "mutation: exporting $(git -C "$ROOT" rev-parse --short HEAD) to $WORK"
 git -C "$ROOT" archive HEAD | tar -x -C "$WORK"
 cd "$WORK"
 
-# The runner in pyproject.toml calls "python": make it this interpreter.
-BIN="$(mktemp -d "${TMPDIR:-/tmp}/nbn-mutation-bin.XXXXXX")"
-ln -s "$PY" "$BIN/python"
-export PATH="$BIN:$PATH"
+# The runner in pyproject.toml calls "python": make it this interpreter (its bin
+# directory first on PATH; a symlink elsewhere would lose the virtual environment).
+export PATH="$(dirname "$PY"):$PATH"
+if [[ "$(command -v python)" != "$(dirname "$PY")/python" ]]; then
+    echo "mutation: expected $PY to be named python; set PYTHON to a venv's bin/python" >&2
+    exit 2
+fi
+python -c 'import mutmut' || { echo "mutation: mutmut is not installed for $PY" >&2; exit 2; }
 export PYTHONPATH="$WORK${PYTHONPATH:+:$PYTHONPATH}"
 
 imported="$(python -c 'import nbn, os; print(os.path.dirname(nbn.__file__))')"

@@ -117,17 +117,20 @@ def layer_problems(
     max_out: int = MAX_FEATURES,
     max_m: int = MAX_EXAMPLES,
     among: tuple[tuple[int, int, int], ...] = (),
+    data_bound: float = 3.0,
+    weight_bound: float = 2.0,
 ) -> LayerProblem:
     """A random :class:`LayerProblem` with ``n_in, n_out, m`` drawn from the ranges,
-    or from the shapes listed in ``among`` when given."""
+    or from the shapes listed in ``among`` when given; entries of ``X`` within
+    ``data_bound`` and of ``W``, ``b`` within ``weight_bound``."""
     if among:
         n_in, n_out, m = draw(st.sampled_from(among))
     else:
         n_in, n_out, m = draw(shapes(max_in, max_out, max_m))
     return LayerProblem(
-        X=draw(matrices((n_in, m))),
-        W=draw(matrices((n_out, n_in), -2.0, 2.0)),
-        b=draw(matrices((n_out, 1), -2.0, 2.0)),
+        X=draw(matrices((n_in, m), -data_bound, data_bound)),
+        W=draw(matrices((n_out, n_in), -weight_bound, weight_bound)),
+        b=draw(matrices((n_out, 1), -weight_bound, weight_bound)),
         upstream=draw(matrices((n_out, m), -1.0, 1.0)),
         Y=draw(binary_labels((n_out, m))),
     )

@@ -240,9 +240,15 @@ def _chain_gradients(name: str, n_in: int, n_out: int, m: int) -> Callable[..., 
 
 @pytest.mark.parametrize("name", list(SYMBOLIC_FUNCTIONS))
 @SYMPY_SETTINGS
-@given(problem=layer_problems(among=SYMBOLIC_SHAPES))
+@given(problem=layer_problems(among=SYMBOLIC_SHAPES, data_bound=1.0, weight_bound=1.0))
 def test_linear_activation_cost_equal_sympy(name: str, problem: LayerProblem) -> None:
-    """Linear -> activation -> squared-error cost: dW, db and dA_prev equal SymPy's."""
+    """Linear -> activation -> squared-error cost: dW, db and dA_prev equal SymPy's.
+
+    Inputs and weights stay within [-1, 1], so |z| <= 3: the layers compute the
+    derivative from the activation A (sigma' = A (1 - A), tanh' = 1 - A^2), which
+    loses relative accuracy as A saturates (1 - A^2 cancels), and 1e-12 is only
+    meaningful away from saturation. Finite differences cover the full range.
+    """
     layer_type, _ = SYMBOLIC_FUNCTIONS[name]
     layer = _linear(problem)
     Z = layer.forward(problem.X)
