@@ -151,7 +151,7 @@ def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: Te
     print(
         f"{len(results)} claim{'' if len(results) == 1 else 's'}: "
         f"{len(results) - len(failed)} passed, {len(failed)} failed; "
-        f"{errata} errata recorded (E); {elapsed:.1f} s",
+        f"{errata} errat{'um' if errata == 1 else 'a'} recorded (E); {elapsed:.1f} s",
         file=out,
     )
     return 1 if failed else 0

@@ -123,6 +123,26 @@ def _reference() -> tuple[list[float], list[float], float]:
     return reference_train_neuron(X, Y, OR_W, OR_B, RATE, EPOCHS)
 
 
+#: A nonzero bias, to see it added to every example.
+BROADCAST_B = 0.3
+
+
+def _broadcast_library() -> tuple[float, ...]:
+    """Z - W . X for a (1 x 1) bias: the bias lands on every example's z."""
+    X, Y = or_data()
+    step = neuron_pass(X, Y, OR_W, BROADCAST_B)
+    return tuple((step.Z - np.array([OR_W]) @ X).ravel())
+
+
+def _broadcast_sympy() -> tuple[float, ...]:
+    sp = sympy()
+    X, _ = _data()
+    W = sp.Matrix([[exact(w) for w in OR_W]])
+    b = exact(BROADCAST_B)
+    Z = W * sp.Matrix(X).applyfunc(exact) + b * sp.ones(1, len(X[0]))
+    return tuple(to_float(v) for v in Z - W * sp.Matrix(X).applyfunc(exact))
+
+
 def _decreasing(costs: Sequence[float]) -> bool:
     return all(b < a for a, b in itertools.pairwise(costs))
 
@@ -238,6 +258,18 @@ CLAIMS: tuple[Claim, ...] = (
             Oracle("sympy", _cost_vs_loss_gradient_sympy, SYMPY_TOL),
             Oracle("finite-difference", _cost_gradient_fd, FD_TOL),
         ),
+        tolerance=SYMPY_TOL,
+    ),
+    Claim(
+        id="batch-bias-broadcast",
+        section=DERIVATIVE,
+        statement="The bias stays a single number in the vectorized form: W . X gives one z "
+        "per example and b is added to each of them (broadcast).",
+        article_value=None,
+        decimals=None,
+        inputs=f"OR data, W = (0.1, 0.6), b = {BROADCAST_B}; nbn's Z minus W . X",
+        compute=_broadcast_library,
+        oracles=(Oracle("sympy", _broadcast_sympy, SYMPY_TOL),),
         tolerance=SYMPY_TOL,
     ),
     Claim(

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..initializers import initialize_parameters
 from ..linear import LinearLayer
+from ..sigmoid import SigmoidLayer
 from .core import Claim, Oracle
 from .hidden_layer import reference_run
 from .oracles import exact, sym_batch_neuron, to_float, xavier_draws_48
@@ -78,6 +79,11 @@ def _default_init_factor() -> float:
     return float(np.mean(layer.params["W"] / draws))
 
 
+def _sigmoid_argument() -> str:
+    """The name of SigmoidLayer's constructor argument."""
+    return list(inspect.signature(SigmoidLayer.__init__).parameters)[1]  # after self
+
+
 def _initializer_contract() -> bool:
     """initialize_parameters does what the article's text says the missing listing does."""
     params = initialize_parameters(2, 3)
@@ -132,6 +138,22 @@ CLAIMS: tuple[Claim, ...] = (
         compute=_default_init_factor,
         oracles=(Oracle("reference", lambda: 0.01, 1e-12),),
         tolerance=1e-12,
+    ),
+    Claim(
+        id="code-sigmoid-argument-name",
+        section=SECTION,
+        statement="SigmoidLayer's constructor takes the shape of the Z coming in, as Fig 88's "
+        "listing names it: shape (the text calls it input_shape).",
+        article_value="input_shape",
+        decimals=None,
+        inputs="inspect.signature(nbn.SigmoidLayer.__init__)",
+        compute=_sigmoid_argument,
+        oracles=(Oracle("reference", lambda: "shape", 0.0),),
+        tolerance=1e-12,
+        erratum="The text before Fig 88 says the sigmoid layer's constructor takes "
+        "input_shape, but the listing's argument is named shape; the article's own training "
+        "code passes it positionally (SigmoidLayer(Z1.Z.shape)), so either works there. nbn "
+        "follows the listing.",
     ),
     Claim(
         id="code-fig89-caption",
