@@ -4,7 +4,7 @@ Each test here kills mutants that survived ``scripts/mutation.sh`` (see
 docs/mutation.md): the layer's size properties, the documented initial state of
 the layers, exact error messages (the other tests match substrings, which a
 message wrapped in extra text still satisfies), the cross-entropy's clipping
-constant and the bounds of its ``eps``.
+constant and the bounds of its ``eps``, the initialiser's messages.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from nbn import (
     TanhLayer,
     binary_cross_entropy,
     compute_cost,
+    initialize_parameters,
 )
 
 
@@ -105,3 +106,17 @@ def test_cross_entropy_clips_a_certainly_wrong_prediction_at_1e_12() -> None:
     assert BCE_EPSILON == 1e-12
     cost, _ = binary_cross_entropy(np.ones((1, 1)), np.zeros((1, 1)))
     assert cost == pytest.approx(-math.log(1e-12), rel=1e-12)
+
+
+def test_initializer_errors_have_exact_messages() -> None:
+    with pytest.raises(
+        ValueError,
+        match=_exactly(
+            "ini_type must be one of 'plain', 'xavier', 'glorot', 'he', got str 'lecun'"
+        ),
+    ):
+        initialize_parameters(2, 3, "lecun")
+    with pytest.raises(
+        TypeError, match=_exactly("rng must be a numpy.random.Generator or None, got int 1")
+    ):
+        initialize_parameters(2, 3, rng=1)  # type: ignore[arg-type]
