@@ -23,6 +23,7 @@ __all__ = [
     "check_positive_int",
     "check_shape_pair",
     "describe",
+    "is_finite",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -150,10 +151,15 @@ def as_matrix(
     return array
 
 
+def is_finite(array: FloatArray) -> bool:
+    """True if ``array`` holds no NaN and no infinity (cheap for small arrays)."""
+    total = sum(array.ravel().tolist()) if array.size <= _SMALL else array.sum()
+    return math.isfinite(total) or bool(np.isfinite(array).all())
+
+
 def check_finite(array: FloatArray, name: str) -> None:
     """Raise ``ValueError`` naming ``name`` if ``array`` holds NaN or infinity."""
-    total = sum(array.ravel().tolist()) if array.size <= _SMALL else array.sum()
-    if not math.isfinite(total) and not np.isfinite(array).all():
+    if not is_finite(array):
         bad = "NaN" if np.isnan(array).any() else "infinity"
         raise ValueError(
             f"{name} must contain only finite numbers, got {bad} in shape {array.shape}"
@@ -165,13 +171,9 @@ def _raise_shape_error(
 ) -> None:
     """Raise the ``ValueError`` that explains why ``shape`` is not acceptable."""
     if len(shape) != 2:
-        raise ValueError(
-            f"{name} must be 2-D (features x examples), got an array of shape {shape}"
-        )
+        raise ValueError(f"{name} must be 2-D (features x examples), got an array of shape {shape}")
     if rows is not None and shape[0] != rows:
-        raise ValueError(
-            f"{name} must have {rows} rows (one per input feature), got shape {shape}"
-        )
+        raise ValueError(f"{name} must have {rows} rows (one per input feature), got shape {shape}")
     if cols is not None and shape[1] != cols:
         raise ValueError(f"{name} must have {cols} columns (one per example), got shape {shape}")
     raise ValueError(f"{name} must not be empty (m = 0 examples), got shape {shape}")

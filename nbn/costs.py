@@ -42,9 +42,7 @@ def _finite_cost(cost: float, Y: FloatArray, Y_hat: FloatArray) -> float:
     if not math.isfinite(cost):
         check_finite(Y, "Y")
         check_finite(Y_hat, "Y_hat")
-        raise FloatingPointError(
-            f"the cost overflowed to {cost!r} although Y and Y_hat are finite"
-        )
+        raise FloatingPointError(f"the cost overflowed to {cost!r} although Y and Y_hat are finite")
     return cost
 
 
@@ -106,7 +104,7 @@ def binary_cross_entropy(
     if Y_hat.min() < 0.0 or Y_hat.max() > 1.0:
         raise ValueError(
             "Y_hat must hold probabilities in [0, 1], "
-            f"got values from {Y_hat.min()!r} to {Y_hat.max()!r}"
+            f"got values from {float(Y_hat.min())!r} to {float(Y_hat.max())!r}"
         )
     m = Y.shape[1]
     P = np.clip(Y_hat, eps, 1.0 - eps)

@@ -10,6 +10,7 @@ from ._validate import (
     check_finite,
     check_learning_rate,
     check_shape_pair,
+    is_finite,
 )
 from .initializers import initialize_parameters
 
@@ -120,8 +121,13 @@ class LinearLayer:
         up = as_matrix(upstream_grad, "upstream_grad", W.shape[0], self.m, finite=False)
         # dZ/db = 1 for every example, so db sums the upstream gradients over examples
         db = up.sum(axis=1, keepdims=True)
-        # A NaN or infinity in upstream_grad always reaches the sum: check that only.
-        check_finite(db, "upstream_grad")
+        # A NaN or infinity in upstream_grad always reaches the sum, so the small db
+        # is checked; only when it is not finite is the whole upstream_grad scanned.
+        if not is_finite(db):
+            check_finite(up, "upstream_grad")
+            raise FloatingPointError(
+                "db overflowed although upstream_grad is finite: its entries are too large"
+            )
         self.db = db
         # W is shared by all m examples: dW = sum_i dZ_i x_i^T = dZ . A_prev^T
         self.dW = up @ self.A_prev.T

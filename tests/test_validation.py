@@ -184,7 +184,9 @@ def test_non_finite_labels_and_predictions_are_rejected(value: float, word: str)
 def test_non_finite_upstream_gradients_are_rejected(value: float, word: str) -> None:
     linear = LinearLayer((2, 4), 3)
     linear.forward(np.ones((2, 4)))
-    with _raises(ValueError, "upstream_grad must contain only finite numbers", f"got {word}"):
+    with _raises(
+        ValueError, "upstream_grad must contain only finite numbers", f"got {word} in shape (3, 4)"
+    ):
         linear.backward(_with(value, (3, 4)))
     sig = SigmoidLayer((3, 4))
     sig.forward(np.ones((3, 4)))
