@@ -26,5 +26,8 @@ class TanhLayer(ActivationLayer):
 
     @staticmethod
     def local_grad(Z: FloatArray, A: FloatArray) -> FloatArray:
-        # dA/dZ = 1 - tanh(Z)^2 = 1 - A^2, so dZ = dA * (1 - A^2)
-        return 1.0 - A * A
+        # dA/dZ = 1 - tanh(Z)^2 = sech(Z)^2 = 4 e / (1 + e)^2 with e = exp(-2|Z|),
+        # so dZ = dA * (1 - A^2). The exp form keeps full relative accuracy where
+        # 1 - A^2 would cancel (|Z| > ~5) and never overflows.
+        e = np.exp(-2.0 * np.abs(Z))
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))

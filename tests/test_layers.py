@@ -133,9 +133,19 @@ def test_tanh_layer_values_and_local_gradient() -> None:
     np.testing.assert_allclose(
         layer.forward(z), [[math.tanh(-2.0), 0.0, math.tanh(0.5)]], rtol=1e-15
     )
-    # dZ = dA * (1 - tanh(z)^2); at z = 0 the slope is exactly 1
-    expected = [[1 - math.tanh(-2.0) ** 2, 1.0, 1 - math.tanh(0.5) ** 2]]
+    # dZ = dA * (1 - tanh(z)^2) = dA / cosh(z)^2; at z = 0 the slope is exactly 1
+    expected = [[1 / math.cosh(-2.0) ** 2, 1.0, 1 / math.cosh(0.5) ** 2]]
     np.testing.assert_allclose(layer.backward(np.ones((1, 3))), expected, rtol=1e-15)
+
+
+def test_tanh_local_gradient_keeps_relative_accuracy_in_saturation() -> None:
+    # 1 - tanh(z)^2 = 1 / cosh(z)^2 ~ 4 exp(-2|z|): at z = 10 the cancelling form
+    # 1 - A^2 is off by ~1e-8 relative; the exact value is 8.2e-9.
+    z = np.array([[-300.0, -10.0, 10.0, 300.0]])
+    layer = TanhLayer(z.shape)
+    layer.forward(z)
+    expected = [[1 / math.cosh(v) ** 2 for v in z[0]]]
+    np.testing.assert_allclose(layer.backward(np.ones((1, 4))), expected, rtol=1e-14)
 
 
 def test_relu_layer_passes_positive_values_and_their_gradients_only() -> None:
