@@ -34,6 +34,13 @@ from nbn import (
 )
 from nbn.graph import batch_or_cost, bias_sum_example, network_2_3_1, or_neuron
 from nbn.graph.builders import ACTIVATIONS, Graph, dense_network
+from nbn.ledger import get_claim
+
+
+def _article(claim_id: str) -> object:
+    """The number the article prints, as recorded once in the ledger."""
+    return get_claim(claim_id).article_value
+
 
 REL = 1e-12
 ZERO_FLOOR = 1e-15
@@ -147,16 +154,16 @@ def test_or_neuron_matches_article_library_sympy_and_finite_differences(with_bia
 
 
 def test_bias_step_reproduces_the_articles_new_prediction_and_loss() -> None:
-    # article: b = 0 - 1 x 0.125 = -0.125, then y_hat ~ 0.469 and L "around 0.109"
+    # article: b = 0 - 1 x 0.125 = -0.125, then its rounded new y_hat and L (in the ledger)
     g = or_neuron(0.0, 0.0, 0.1, 0.6, 0.0, b=0.0)
     b_new = 0.0 - 1.0 * g.gradients()["b"]
     stepped = or_neuron(0.0, 0.0, 0.1, 0.6, 0.0, b=b_new)
     assert b_new == -0.125
-    assert round(stepped["y_hat"].data, 3) == 0.469
+    assert round(stepped["y_hat"].data, 3) == _article("bias-new-prediction")
     # L = 1/2 sigma(-0.125)^2 = 0.10988...: the article's 0.109 is truncated, not rounded
     loss = 0.5 * (1 / (1 + math.exp(0.125))) ** 2
     assert close(stepped.output.data, loss)
-    assert math.floor(stepped.output.data * 1000) / 1000 == 0.109
+    assert math.floor(stepped.output.data * 1000) / 1000 == _article("bias-new-loss")
 
 
 # -- the b-node sum example --------------------------------------------------------
@@ -193,7 +200,7 @@ def test_batch_or_cost_first_iteration_matches_library_sympy_and_finite_differen
     point = batch_point([0.1, 0.6], 0.0)
     g = build_batch(point)
     grads = g.gradients()
-    assert round(g.output.data, 3) == 0.089  # article
+    assert round(g.output.data, 3) == _article("batch-or-cost")
     cost, [(dW, db)], _ = library_run(OR_X, OR_Y, [([[0.1, 0.6]], [0.0])], ["sigmoid"])
     assert close(g.output.data, cost)
     library = {"w1": dW[0, 0], "w2": dW[0, 1], "b": db[0, 0]}
@@ -204,14 +211,15 @@ def test_batch_or_cost_first_iteration_matches_library_sympy_and_finite_differen
 
 
 def test_batch_or_second_iteration_matches_the_articles_rounded_numbers() -> None:
-    # article: after one step with alpha = 1 the cost is 0.084 and the gradients
-    # are dCost/dW = [-0.044, -0.035], dCost/db = -0.031
+    # article: after one step with alpha = 1, its rounded cost and gradients (in the ledger)
     first = build_batch(batch_point([0.1, 0.6], 0.0)).gradients()
     point = {n: v - 1.0 * first[n] for n, v in batch_point([0.1, 0.6], 0.0).items()}
     g = build_batch(point)
     grads = g.gradients()
-    assert round(g.output.data, 3) == 0.084
-    assert [round(grads[n], 3) for n in ("w1", "w2", "b")] == [-0.044, -0.035, -0.031]
+    assert round(g.output.data, 3) == _article("batch-or-cost-after-update")
+    assert tuple(round(grads[n], 3) for n in ("w1", "w2", "b")) == _article(
+        "batch-or-second-gradients"
+    )
 
 
 def test_shared_bias_gradient_is_the_sum_of_the_four_examples_z_gradients() -> None:
