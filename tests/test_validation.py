@@ -297,3 +297,15 @@ def test_predict_rejects_mismatched_layer_lists_and_threshold() -> None:
         predict(X, Y, [Z], [])
     with _raises(ValueError, "thresh must be in (0, 1)", "float 1.5"):
         predict(X, Y, [Z], [SigmoidLayer((1, 4))], thresh=1.5)
+
+
+def test_finite_upstream_gradient_whose_sum_overflows_is_a_floating_point_error() -> None:
+    linear = LinearLayer((2, 2), 1)
+    linear.forward(np.ones((2, 2)))
+    huge = np.full((1, 2), 1e308)  # finite entries, but 1e308 + 1e308 = inf
+    with (
+        warnings.catch_warnings(),
+        _raises(FloatingPointError, "db overflowed although upstream_grad is finite"),
+    ):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        linear.backward(huge)
