@@ -21,7 +21,7 @@ from .oracles import (
     sympy,
     to_float,
 )
-from .runs import OR_B, OR_W, Pass, Training, as_rows, neuron_pass, or_data, train_neuron
+from .runs import OR_B, OR_W, Pass, Training, neuron_pass, or_data, train_neuron
 
 __all__ = ["CLAIMS", "FLAT_FRACTION", "flattening_epoch"]
 
@@ -49,14 +49,14 @@ def _data() -> tuple[list[list[float]], list[float]]:
 def _pass(iteration: int) -> Pass:
     """nbn's forward/backward at the start of iteration 0 or 1 (after one update)."""
     X, Y = or_data()
-    run = train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, OR_B, RATE, iteration)
+    run = train_neuron(X, Y, OR_W, OR_B, RATE, iteration)
     return neuron_pass(X, Y, run.W, run.b)
 
 
 @ledger_cache
 def _training() -> Training:
     X, Y = or_data()
-    return train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, OR_B, RATE, EPOCHS)
+    return train_neuron(X, Y, OR_W, OR_B, RATE, EPOCHS)
 
 
 @ledger_cache
@@ -104,7 +104,7 @@ def _graph_gradients(iteration: int) -> tuple[float, ...]:
 
 def _fd_gradients(iteration: int) -> tuple[float, ...]:
     X, Y = or_data()
-    run = train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, OR_B, RATE, iteration)
+    run = train_neuron(X, Y, OR_W, OR_B, RATE, iteration)
 
     def cost(params: np.ndarray) -> float:
         return neuron_pass(X, Y, tuple(params[:2]), float(params[2])).cost
@@ -207,7 +207,7 @@ def _cost_gradient_fd() -> tuple[float, ...]:
 
 def _updated_params() -> tuple[float, ...]:
     X, Y = or_data()
-    run = train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, OR_B, RATE, 1)
+    run = train_neuron(X, Y, OR_W, OR_B, RATE, 1)
     return (*run.W, run.b)
 
 

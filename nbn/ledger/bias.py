@@ -20,7 +20,7 @@ from .oracles import (
     sympy,
     to_float,
 )
-from .runs import OR_B, OR_W, Pass, as_rows, neuron_pass, or_data, train_neuron
+from .runs import OR_B, OR_W, Pass, neuron_pass, or_data, train_neuron
 
 __all__ = ["CLAIMS"]
 
@@ -139,10 +139,7 @@ TRAIN_EPOCHS = 5000
 
 def _bias_start_library() -> tuple[float, float]:
     X, Y = or_data()
-    runs = [
-        train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, b, 1.0, TRAIN_EPOCHS)
-        for b in (OR_B, NONZERO_B)
-    ]
+    runs = [train_neuron(X, Y, OR_W, b, 1.0, TRAIN_EPOCHS) for b in (OR_B, NONZERO_B)]
     return runs[0].accuracy, runs[1].accuracy
 
 

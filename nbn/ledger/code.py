@@ -36,11 +36,15 @@ def format_predictions(predictions: np.ndarray) -> str:
         return str(predictions)
 
 
-def _reference_predictions() -> str:
+def _reference_output() -> np.ndarray:
+    """The plain-NumPy reference net's output on XOR after training, shape (1, 4)."""
     X, _ = xor_data()
     W1, b1, W2, b2 = reference_run()[1]
-    A2 = 1 / (1 + np.exp(-(W2 @ (1 / (1 + np.exp(-(W1 @ X + b1)))) + b2)))
-    return format_predictions((A2 >= 0.5).astype(np.float64))
+    return 1 / (1 + np.exp(-(W2 @ (1 / (1 + np.exp(-(W1 @ X + b1)))) + b2)))
+
+
+def _reference_predictions() -> str:
+    return format_predictions((_reference_output() >= 0.5).astype(np.float64))
 
 
 def _reference_printed() -> tuple[float, ...]:
@@ -48,10 +52,8 @@ def _reference_printed() -> tuple[float, ...]:
 
 
 def _reference_accuracy() -> float:
-    X, Y = xor_data()
-    W1, b1, W2, b2 = reference_run()[1]
-    A2 = 1 / (1 + np.exp(-(W2 @ (1 / (1 + np.exp(-(W1 @ X + b1)))) + b2)))
-    return 100.0 * float(np.mean((A2 >= 0.5) == (Y == 1)))
+    _, Y = xor_data()
+    return 100.0 * float(np.mean((_reference_output() >= 0.5) == (Y == 1)))
 
 
 def _default_rate() -> float:

@@ -25,7 +25,6 @@ from .runs import (
     OR_B,
     Pass,
     Training,
-    as_rows,
     neuron_pass,
     train_neuron,
     xor_cross_data,
@@ -104,14 +103,14 @@ def _witness_sympy() -> float:
 @ledger_cache
 def _pass(iteration: int) -> Pass:
     X, Y = xor_cross_data()
-    run = train_neuron(as_rows(X), tuple(map(float, Y[0])), CROSS_W, OR_B, RATE, iteration)
+    run = train_neuron(X, Y, CROSS_W, OR_B, RATE, iteration)
     return neuron_pass(X, Y, run.W, run.b)
 
 
 @ledger_cache
 def _training() -> Training:
     X, Y = xor_cross_data()
-    return train_neuron(as_rows(X), tuple(map(float, Y[0])), CROSS_W, OR_B, RATE, EPOCHS)
+    return train_neuron(X, Y, CROSS_W, OR_B, RATE, EPOCHS)
 
 
 @ledger_cache
@@ -125,7 +124,7 @@ def _sym() -> dict[str, Any]:
 
 def _updated() -> tuple[float, ...]:
     X, Y = xor_cross_data()
-    run = train_neuron(as_rows(X), tuple(map(float, Y[0])), CROSS_W, OR_B, RATE, 1)
+    run = train_neuron(X, Y, CROSS_W, OR_B, RATE, 1)
     return (*run.W, run.b)
 
 

@@ -150,10 +150,9 @@ class Training:
     predictions: tuple[float, ...]
 
 
-@ledger_cache
 def train_neuron(
-    X: tuple[tuple[float, ...], ...],
-    Y: tuple[float, ...],
+    X: object,
+    Y: object,
     W: tuple[float, ...],
     b: float,
     learning_rate: float,
@@ -161,9 +160,23 @@ def train_neuron(
 ) -> Training:
     """Train ``sigmoid(W . X + b)`` on the squared-error cost with nbn (cached).
 
-    Parameters are tuples so that runs can be cached: ``X`` holds ``n_in`` rows
-    of ``m`` numbers, ``Y`` the ``m`` labels.
+    ``X`` is an array of shape (n_in, m) and ``Y`` one of shape (1, m); they are
+    turned into tuples here so that the run can be cached.
     """
+    labels = tuple(float(v) for v in np.asarray(Y, dtype=np.float64).ravel())
+    return _train_neuron(as_rows(X), labels, W, b, learning_rate, epochs)
+
+
+@ledger_cache
+def _train_neuron(
+    X: tuple[tuple[float, ...], ...],
+    Y: tuple[float, ...],
+    W: tuple[float, ...],
+    b: float,
+    learning_rate: float,
+    epochs: int,
+) -> Training:
+    """:func:`train_neuron` on hashable inputs: ``X`` as ``n_in`` row tuples, ``Y`` the labels."""
     X_arr = np.array(X, dtype=np.float64)
     Y_arr = np.array([Y], dtype=np.float64)
     linear, activation = _neuron(X_arr.shape[0], X_arr.shape[1], W, b)

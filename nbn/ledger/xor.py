@@ -9,7 +9,7 @@ from ..linear import LinearLayer
 from ..sigmoid import SigmoidLayer
 from .core import Claim, Oracle, ledger_cache
 from .oracles import reference_train_neuron, sym_batch_neuron, sympy, to_float
-from .runs import OR_B, OR_W, Training, as_rows, train_neuron, xor_data
+from .runs import OR_B, OR_W, Training, train_neuron, xor_data
 
 __all__ = ["CLAIMS"]
 
@@ -57,7 +57,7 @@ def _farkas_proof() -> float:
 @ledger_cache
 def _training() -> Training:
     X, Y = xor_data()
-    return train_neuron(as_rows(X), tuple(map(float, Y[0])), OR_W, OR_B, 1.0, EPOCHS)
+    return train_neuron(X, Y, OR_W, OR_B, 1.0, EPOCHS)
 
 
 @ledger_cache
