@@ -18,6 +18,7 @@ from .accumulate import (
 )
 from .activation import ActivationLayer
 from .costs import BCE_EPSILON, binary_cross_entropy, compute_cost
+from .fast_step import gradients_fast, gradients_fast_2layer
 from .gradcheck import FD_RTOL, FD_STEP, gradient_error, numerical_gradient
 from .initializers import INI_TYPES, initialize_parameters
 from .linear import LinearLayer
@@ -47,6 +48,8 @@ __all__ = [
     "compute_cost",
     "datasets",
     "gradient_error",
+    "gradients_fast",
+    "gradients_fast_2layer",
     "gradients_vectorized",
     "gradients_vectorized_2layer",
     "initialize_parameters",
