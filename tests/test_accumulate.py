@@ -1,10 +1,11 @@
-"""The looped (Delta accumulators) and vectorized batch gradients agree, and are right.
+"""The looped (Delta accumulators), vectorized and fast batch gradients agree, and are right.
 
 Oracles, none of them the code under test:
 
-* each other, to 1e-12 relative to the size of the terms being averaged (the two
+* each other, to 1e-12 relative to the size of the terms being averaged (the
   methods add the same numbers in a different order, so they may differ by a few
-  rounding errors of those terms, never more);
+  rounding errors of those terms, never more); the fast step is checked against
+  the readable vectorized one this way, over drawn shapes and block sizes;
 * central finite differences of a cost written here in plain NumPy, to 1e-6;
 * nbn's ``LinearLayer``/``SigmoidLayer``/``compute_cost`` backward pass, to 1e-12;
 * the article's gradient after one step on the OR data, to its 3 printed decimals.
@@ -12,7 +13,9 @@ Oracles, none of them the code under test:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
@@ -30,6 +33,8 @@ from nbn import (
     compute_cost,
     datasets,
     gradient_error,
+    gradients_fast,
+    gradients_fast_2layer,
     gradients_vectorized,
     gradients_vectorized_2layer,
     numerical_gradient,
@@ -183,6 +188,83 @@ def test_both_methods_give_the_article_gradient_after_one_or_step() -> None:
         np.testing.assert_array_equal(np.round(db_next, 3), [[db_article]])
 
 
+# ---------------------------------------------------------------- fast == vectorized
+
+
+@settings(deadline=None, max_examples=60)
+@given(_one_layer_problems(), st.integers(1, 8) | st.none())
+def test_fast_step_equals_the_readable_one_for_random_shapes_and_blocks(
+    problem: tuple[Array, ...], block: int | None
+) -> None:
+    X, Y, W, b = problem
+    scale_W, scale_b = _term_scales_1layer(X, Y, W, b)
+    fast = gradients_fast(X, Y, W, b, block=block)
+    reference = gradients_vectorized(X, Y, W, b)
+    _assert_agree(fast[0], reference[0], scale_W)
+    _assert_agree(fast[1], reference[1], scale_b)
+
+
+@settings(deadline=None, max_examples=60)
+@given(_two_layer_problems(), st.integers(1, 8) | st.none())
+def test_two_layer_fast_step_equals_the_readable_one_for_random_shapes_and_blocks(
+    problem: tuple[Array, ...], block: int | None
+) -> None:
+    X, Y, W1, b1, W2, b2 = problem
+    per_example = [
+        gradients_vectorized_2layer(X[:, [i]], Y[:, [i]], W1, b1, W2, b2) for i in range(X.shape[1])
+    ]
+    fast = gradients_fast_2layer(X, Y, W1, b1, W2, b2, block=block)
+    reference = gradients_vectorized_2layer(X, Y, W1, b1, W2, b2)
+    for k in range(4):
+        scale = np.mean([np.abs(terms[k]) for terms in per_example], axis=0)
+        _assert_agree(fast[k], reference[k], 4 * scale)
+
+
+def test_fast_step_equals_the_readable_one_over_many_default_blocks() -> None:
+    # 50,003 examples: six full default blocks and a short last one.
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3, 50_003))
+    Y = (rng.random((2, 50_003)) < 0.5).astype(float)
+    W, b = rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
+    scale_W, scale_b = _term_scales_1layer(X, Y, W, b)
+    fast, reference = gradients_fast(X, Y, W, b), gradients_vectorized(X, Y, W, b)
+    for ours, theirs, scale in zip(fast, reference, (scale_W, scale_b), strict=True):
+        _assert_agree(ours, theirs, scale)
+    W1, b1 = rng.standard_normal((5, 3)), rng.standard_normal((5, 1))
+    W2, b2 = rng.standard_normal((2, 5)), rng.standard_normal((2, 1))
+    for fast, reference in zip(
+        gradients_fast_2layer(X, Y, W1, b1, W2, b2),
+        gradients_vectorized_2layer(X, Y, W1, b1, W2, b2),
+        strict=True,
+    ):
+        assert _relative_error(fast, reference) < AGREE_RTOL
+
+
+def test_fast_step_saturates_like_nbn_sigmoid_without_warnings() -> None:
+    # z = -1000 x1 is far below -709.78, where exp(-z) would overflow: both methods
+    # clip there, so the (tiny) gradients agree and no RuntimeWarning is raised.
+    X = np.array([[1.0, 2.0, 0.5, 0.0], [0.0, 1.0, 1.0, 1.0]])
+    Y = np.array([[1.0, 0.0, 1.0, 1.0]])
+    W, b = np.array([[-1000.0, 0.5]]), np.zeros((1, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast = gradients_fast(X, Y, W, b, block=3)
+    for ours, reference in zip(fast, gradients_vectorized(X, Y, W, b), strict=True):
+        np.testing.assert_allclose(ours, reference, rtol=AGREE_RTOL, atol=SUBNORMAL_FLOOR)
+
+
+@pytest.mark.parametrize(
+    ("block", "error", "shown"),
+    [(0, ValueError, "0"), (2.0, TypeError, "float 2.0"), (True, TypeError, "bool True")],
+)
+def test_fast_step_rejects_a_block_that_is_not_a_positive_integer(
+    block: object, error: type[Exception], shown: str
+) -> None:
+    X, Y, W, b = _or_problem()
+    with pytest.raises(error, match=f"block must be a positive integer, got {shown}"):
+        gradients_fast(X, Y, W, b, block=block)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- finite differences
 
 
@@ -194,7 +276,12 @@ def _numeric_1layer(X: Array, Y: Array, W: Array, b: Array) -> tuple[Array, Arra
     )
 
 
-@pytest.mark.parametrize("method", [accumulate_looped, gradients_vectorized])
+#: The fast step, also forced into several blocks on small data (the last one shorter).
+FAST_1 = [gradients_fast, partial(gradients_fast, block=3)]
+FAST_2 = [gradients_fast_2layer, partial(gradients_fast_2layer, block=3)]
+
+
+@pytest.mark.parametrize("method", [accumulate_looped, gradients_vectorized, *FAST_1])
 def test_one_layer_gradient_equals_central_differences_on_or(
     method: Callable[..., tuple[Array, Array]],
 ) -> None:
@@ -203,7 +290,7 @@ def test_one_layer_gradient_equals_central_differences_on_or(
         assert gradient_error(analytic, numeric) < FD_RTOL
 
 
-@pytest.mark.parametrize("method", [accumulate_looped, gradients_vectorized])
+@pytest.mark.parametrize("method", [accumulate_looped, gradients_vectorized, *FAST_1])
 def test_one_layer_gradient_equals_central_differences_on_random_data(
     method: Callable[..., tuple[Array, Array]],
 ) -> None:
@@ -216,7 +303,7 @@ def test_one_layer_gradient_equals_central_differences_on_random_data(
         assert gradient_error(analytic, numeric) < FD_RTOL
 
 
-@pytest.mark.parametrize("method", [accumulate_looped_2layer, gradients_vectorized_2layer])
+@pytest.mark.parametrize("method", [accumulate_looped_2layer, gradients_vectorized_2layer, *FAST_2])
 def test_two_layer_gradient_equals_central_differences_on_xor(
     method: Callable[..., tuple[Array, ...]],
 ) -> None:
@@ -276,7 +363,7 @@ def test_two_layer_gradients_equal_the_layers_backward_pass() -> None:
 def test_integer_data_from_the_datasets_is_accepted_as_float() -> None:
     X_int, Y_int = datasets.or_gate()
     X, Y, W, b = _or_problem()
-    for method in (accumulate_looped, gradients_vectorized):
+    for method in (accumulate_looped, gradients_vectorized, gradients_fast):
         for ours, expected in zip(method(X_int, Y_int, W, b), method(X, Y, W, b), strict=True):
             np.testing.assert_array_equal(ours, expected)
 
@@ -286,12 +373,13 @@ def test_inputs_are_left_unchanged() -> None:
     copies = [a.copy() for a in (X, Y, W, b)]
     accumulate_looped(X, Y, W, b)
     gradients_vectorized(X, Y, W, b)
+    gradients_fast(X, Y, W, b, block=3)
     for array, copy in zip((X, Y, W, b), copies, strict=True):
         np.testing.assert_array_equal(array, copy)
 
 
-ALL_METHODS_1 = [accumulate_looped, gradients_vectorized]
-ALL_METHODS_2 = [accumulate_looped_2layer, gradients_vectorized_2layer]
+ALL_METHODS_1 = [accumulate_looped, gradients_vectorized, *FAST_1]
+ALL_METHODS_2 = [accumulate_looped_2layer, gradients_vectorized_2layer, *FAST_2]
 
 
 @pytest.mark.parametrize("method", ALL_METHODS_1)
