@@ -135,8 +135,11 @@ def as_matrix(
     is kept to a few attribute lookups and one sum: the sum of finite numbers is
     finite unless it overflows, and only then is the element-wise test paid for.
     """
+    # The common case first: a float64 ndarray passes through untouched. NumPy's
+    # float64 dtype is one shared object, so `is` is exact; an equal dtype that is
+    # another object (rare) takes the slow path, which returns it uncopied.
     array: FloatArray = value
-    if type(value) is not np.ndarray or value.dtype != _FLOAT64:
+    if type(value) is not np.ndarray or value.dtype is not _FLOAT64:
         array = _convert(value, name)
     shape = array.shape
     if (
@@ -146,13 +149,19 @@ def as_matrix(
         or (cols is not None and shape[1] != cols)
     ):
         _raise_shape_error(name, shape, rows, cols)
-    if finite:
-        check_finite(array, name)
+    if finite and not is_finite(array):
+        _raise_not_finite(array, name)
     return array
 
 
 def is_finite(array: FloatArray) -> bool:
-    """True if ``array`` holds no NaN and no infinity (cheap for small arrays)."""
+    """True if ``array`` holds no NaN and no infinity (cheap for small arrays).
+
+    A sum of finite numbers is finite unless it overflows, and NaN or infinity in
+    any entry makes it NaN or infinite: so the sum decides, and only a sum that
+    is not finite pays for the element-wise test.
+    """
+    # for a few entries, a Python sum is cheaper than a NumPy call
     total = sum(array.ravel().tolist()) if array.size <= _SMALL else array.sum()
     return math.isfinite(total) or bool(np.isfinite(array).all())
 
@@ -160,10 +169,13 @@ def is_finite(array: FloatArray) -> bool:
 def check_finite(array: FloatArray, name: str) -> None:
     """Raise ``ValueError`` naming ``name`` if ``array`` holds NaN or infinity."""
     if not is_finite(array):
-        bad = "NaN" if np.isnan(array).any() else "infinity"
-        raise ValueError(
-            f"{name} must contain only finite numbers, got {bad} in shape {array.shape}"
-        )
+        _raise_not_finite(array, name)
+
+
+def _raise_not_finite(array: FloatArray, name: str) -> None:
+    """Raise the ``ValueError`` that says which kind of non-finite value ``array`` holds."""
+    bad = "NaN" if np.isnan(array).any() else "infinity"
+    raise ValueError(f"{name} must contain only finite numbers, got {bad} in shape {array.shape}")
 
 
 def _raise_shape_error(

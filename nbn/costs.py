@@ -64,10 +64,10 @@ def compute_cost(Y: FloatArray, Y_hat: FloatArray) -> tuple[float, FloatArray]:
     """
     Y, Y_hat = _labels_and_predictions(Y, Y_hat)
     m = Y.shape[1]
-    diff = Y - Y_hat
-    cost = _finite_cost(float(np.sum(diff * diff)) / (2 * m), Y, Y_hat)
-    # dCost/dY_hat = (1/2m) * 2 * (Y - Y_hat) * (-1) = -(Y - Y_hat) / m
-    return cost, -diff / m
+    error = Y_hat - Y  # (Y - Y_hat)^2 = (Y_hat - Y)^2, and the gradient needs Y_hat - Y
+    cost = _finite_cost(float((error * error).sum()) / (2 * m), Y, Y_hat)
+    # dCost/dY_hat = (1/2m) * 2 * (Y - Y_hat) * (-1) = (Y_hat - Y) / m
+    return cost, error / m
 
 
 def binary_cross_entropy(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import FloatArray
+from ._validate import _SMALL, FloatArray
 from .activation import ActivationLayer
 
 __all__ = ["SigmoidLayer", "sigmoid"]
@@ -34,7 +34,17 @@ def sigmoid(Z: FloatArray) -> FloatArray:
     ndarray of shape (n, m)
         Values in (0, 1]: exactly 1 where ``Z > 36.7`` (float64 cannot tell).
     """
-    return 1.0 / (1.0 + np.exp(-np.maximum(Z, _Z_MIN)))
+    # Clip only an array that reaches below _Z_MIN (rare): finding out is cheaper
+    # than a np.maximum over every entry, and where nothing is clipped it is a no-op.
+    if type(Z) is not np.ndarray or _reaches_below(Z, _Z_MIN):
+        Z = np.maximum(Z, _Z_MIN)
+    return 1.0 / (1.0 + np.exp(-Z))
+
+
+def _reaches_below(Z: FloatArray, limit: float) -> bool:
+    """True if some entry of ``Z`` is below ``limit`` or NaN (a Python loop when small)."""
+    lowest = min(Z.ravel().tolist(), default=limit) if Z.size <= _SMALL else Z.min()
+    return not lowest >= limit  # NaN compares False: clip, as np.maximum would
 
 
 class SigmoidLayer(ActivationLayer):
