@@ -37,12 +37,16 @@ import numpy as np
 from ._validate import FloatArray, check_positive_int
 from .accumulate import _check_inputs, _check_result
 
-__all__ = ["BLOCK_ENTRIES", "gradients_fast", "gradients_fast_2layer"]
+__all__ = ["BLOCK_BYTES", "MIN_BLOCK", "gradients_fast", "gradients_fast_2layer"]
 
-#: Entries of the largest workspace buffer (64 KiB of float64). With the slice of
-#: ``X`` and a second buffer, a block's working set is a few hundred KiB: it fits
-#: the L2 cache of current processors, which is what the blocking is for.
-BLOCK_ENTRIES = 8192
+#: Bytes a block may touch: its columns of ``X`` and ``Y`` and the workspace
+#: buffers. 256 KiB fits the L2 cache of current processors (half of it, or all,
+#: depending on the model), which is what the blocking is for.
+BLOCK_BYTES = 256 * 1024
+#: Fewest examples per block by default: each block costs a couple of dozen NumPy
+#: calls, so for wide layers, whose blocks would be very narrow, a block spills
+#: out of L2 into the next cache rather than paying those calls too often.
+MIN_BLOCK = 256
 
 #: ``exp`` overflows float64 above log(DBL_MAX) = 709.78...; nbn.sigmoid clips ``Z``
 #: at -709.78, which is clipping ``-Z`` at +709.78 here.
@@ -50,9 +54,13 @@ _NEG_Z_MAX = 709.78
 
 
 def _block_columns(block: object, rows: int, m: int) -> int:
-    """Examples per block: ``block`` if given, else what keeps ``rows x block`` in cache."""
+    """Examples per block: ``block`` if given, else as many as fit :data:`BLOCK_BYTES`.
+
+    ``rows`` is the number of float64 rows a block touches (inputs, labels and
+    workspace buffers), so a block of ``w`` examples touches ``8 rows w`` bytes.
+    """
     if block is None:
-        return max(1, min(m, BLOCK_ENTRIES // rows))
+        return min(m, max(MIN_BLOCK, BLOCK_BYTES // (8 * rows)))
     return min(check_positive_int(block, "block"), m)
 
 
@@ -91,8 +99,8 @@ def gradients_fast(
     b : array_like of shape (n_out, 1)
         Bias.
     block : int, optional
-        Examples per block; by default as many as keep a buffer of
-        ``n_out x block`` within :data:`BLOCK_ENTRIES` entries.
+        Examples per block; by default as many as keep the block's columns of
+        ``X`` and ``Y`` and the workspace within :data:`BLOCK_BYTES`.
 
     Returns
     -------
@@ -109,7 +117,8 @@ def gradients_fast(
     """
     X, Y, [(W, b)] = _check_inputs(X, Y, [("W", W, "b", b)])
     n_out, m = Y.shape
-    width = _block_columns(block, n_out, m)
+    # a block touches X's n_in rows, Y's n_out rows and two buffers of n_out rows
+    width = _block_columns(block, X.shape[0] + 3 * n_out, m)
     neg_W = -W
     dW, db = np.zeros_like(W), np.zeros_like(b)
     # The workspace: two buffers of n_out x width entries, reused by every block.
@@ -160,8 +169,7 @@ def gradients_fast_2layer(
     b2 : array_like of shape (n_out, 1)
         As in :func:`nbn.accumulate_looped_2layer`.
     block : int, optional
-        Examples per block; by default as many as keep the largest buffer
-        within :data:`BLOCK_ENTRIES` entries.
+        Examples per block, chosen by default as in :func:`gradients_fast`.
 
     Returns
     -------
@@ -178,7 +186,8 @@ def gradients_fast_2layer(
     """
     X, Y, [(W1, b1), (W2, b2)] = _check_inputs(X, Y, [("W1", W1, "b1", b1), ("W2", W2, "b2", b2)])
     n_hidden, (n_out, m) = W1.shape[0], Y.shape
-    width = _block_columns(block, max(n_hidden, n_out), m)
+    # X's rows, Y's, and the four buffers (two of n_hidden rows, two of n_out)
+    width = _block_columns(block, X.shape[0] + 2 * n_hidden + 3 * n_out, m)
     neg_W1, neg_W2 = -W1, -W2
     dW1, db1 = np.zeros_like(W1), np.zeros_like(b1)
     dW2, db2 = np.zeros_like(W2), np.zeros_like(b2)

@@ -221,7 +221,7 @@ def test_two_layer_fast_step_equals_the_readable_one_for_random_shapes_and_block
 
 
 def test_fast_step_equals_the_readable_one_over_many_default_blocks() -> None:
-    # 50,003 examples: six full default blocks and a short last one.
+    # 50,003 examples: several full default blocks and a short last one.
     rng = np.random.default_rng(5)
     X = rng.standard_normal((3, 50_003))
     Y = (rng.random((2, 50_003)) < 0.5).astype(float)

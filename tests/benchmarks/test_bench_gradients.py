@@ -1,9 +1,10 @@
-"""Looped (Delta accumulators) vs vectorized batch gradient, one sigmoid neuron.
+"""Looped (Delta accumulators), vectorized and fast batch gradients, one sigmoid neuron.
 
 Opt-in timing suite: ``scripts/bench`` runs it. Each m is its own benchmark
-group, so pytest-benchmark's table compares the two methods side by side. The
-loop stops at m = 1e4 (a fifth of a second per call); the vectorized method
-goes on to m = 1e6. Nothing here fails on a time: the assertions check results.
+group, so pytest-benchmark's table compares the methods side by side. The
+loop stops at m = 1e4 (a fifth of a second per call); the vectorized and fast
+methods go on to m = 1e6. Nothing here fails on a time: the assertions check
+results.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from numpy.typing import NDArray
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from nbn import accumulate_looped, gradients_vectorized
+from nbn import accumulate_looped, gradients_fast, gradients_vectorized
 from scripts.bench_scaling import make_problem, plain_vectorized_gradient
 
 pytestmark = pytest.mark.benchmark
@@ -43,6 +44,11 @@ def test_looped_gradient(benchmark: BenchmarkFixture, m: int) -> None:
 @pytest.mark.parametrize("m", VECTORIZED_M)
 def test_vectorized_gradient(benchmark: BenchmarkFixture, m: int) -> None:
     _run(benchmark, gradients_vectorized, m)
+
+
+@pytest.mark.parametrize("m", VECTORIZED_M)
+def test_fast_gradient(benchmark: BenchmarkFixture, m: int) -> None:
+    _run(benchmark, gradients_fast, m)
 
 
 @pytest.mark.parametrize("m", [4, 1_000_000])
