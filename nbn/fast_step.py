@@ -1,6 +1,6 @@
 """The vectorized batch gradient close to its floor: in-place ufuncs on cache-sized blocks.
 
-:func:`nbn.gradients_vectorized` is the readable reference: each line is one
+``nbn.gradients_vectorized`` is the readable reference: each line is one
 equation, and NumPy writes every intermediate result (``W . X``, ``+ b``,
 ``exp``, ``1 +``, ``1 /``, ``Y - A``, ...) into a new array of ``m`` numbers.
 With a million examples each of those arrays is 8 MB, far larger than the
@@ -21,13 +21,13 @@ The functions here compute the same gradients with the same equations, but
 Each block computes, for its columns ``x`` of ``X`` (the buffer names in brackets):
 
 * ``[Z] = -(W . x + b)``, clipped at 709.78, then ``[Z] = 1 / (1 + exp([Z]))``:
-  the sigmoid ``a``, exactly as :func:`nbn.sigmoid` computes it;
+  the sigmoid ``a``, exactly as ``nbn.sigmoid`` computes it;
 * ``[D] = (a - y) * a * (1 - a)``: ``m`` times ``dCost/dz``;
 * ``dW += [D] . x^T`` and ``db += sum([D])``.
 
 Results agree with the reference up to rounding (the sums run in another
 order); the tests check them against it and against finite differences.
-Input checks are the reference's, shared through :mod:`nbn.accumulate`.
+Input checks are the reference's, shared through ``nbn.accumulate``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ _NEG_Z_MAX = 709.78
 
 
 def _block_columns(block: object, rows: int, m: int) -> int:
-    """Examples per block: ``block`` if given, else as many as fit :data:`BLOCK_BYTES`.
+    """Examples per block: ``block`` if given, else as many as fit ``BLOCK_BYTES``.
 
     ``rows`` is the number of float64 rows a block touches (inputs, labels and
     workspace buffers), so a block of ``w`` examples touches ``8 rows w`` bytes.
@@ -65,7 +65,7 @@ def _block_columns(block: object, rows: int, m: int) -> int:
 
 
 def _sigmoid_into(out: FloatArray, neg_W: FloatArray, inputs: FloatArray, b: FloatArray) -> None:
-    """``out = sigmoid(W . inputs + b)`` in place, as :func:`nbn.sigmoid` computes it."""
+    """``out = sigmoid(W . inputs + b)`` in place, as ``nbn.sigmoid`` computes it."""
     np.matmul(neg_W, inputs, out=out)  # -W . inputs
     np.subtract(out, b, out=out)  # -z = -(W . inputs + b)
     np.minimum(out, _NEG_Z_MAX, out=out)  # exp(-z) must not overflow
@@ -86,7 +86,7 @@ def gradients_fast(
 ) -> tuple[FloatArray, FloatArray]:
     """Gradient of the squared-error cost of ``sigmoid(W . X + b)``, blocked and in place.
 
-    The same result as :func:`nbn.gradients_vectorized`, up to rounding.
+    The same result as ``nbn.gradients_vectorized``, up to rounding.
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ def gradients_fast(
         Bias.
     block : int, optional
         Examples per block; by default as many as keep the block's columns of
-        ``X`` and ``Y`` and the workspace within :data:`BLOCK_BYTES`.
+        ``X`` and ``Y`` and the workspace within ``BLOCK_BYTES``.
 
     Returns
     -------
@@ -112,7 +112,7 @@ def gradients_fast(
     Raises
     ------
     TypeError, ValueError
-        As :func:`nbn.accumulate_looped`; also a ``block`` that is not a
+        As ``nbn.accumulate_looped``; also a ``block`` that is not a
         positive integer.
     """
     X, Y, [(W, b)] = _check_inputs(X, Y, [("W", W, "b", b)])
@@ -157,7 +157,7 @@ def gradients_fast_2layer(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Gradient for ``sigmoid(W2 . sigmoid(W1 . X + b1) + b2)``, blocked and in place.
 
-    The same result as :func:`nbn.gradients_vectorized_2layer`, up to rounding.
+    The same result as ``nbn.gradients_vectorized_2layer``, up to rounding.
 
     Parameters
     ----------
@@ -167,9 +167,9 @@ def gradients_fast_2layer(
     b1 : array_like of shape (n_hidden, 1)
     W2 : array_like of shape (n_out, n_hidden)
     b2 : array_like of shape (n_out, 1)
-        As in :func:`nbn.accumulate_looped_2layer`.
+        As in ``nbn.accumulate_looped_2layer``.
     block : int, optional
-        Examples per block, chosen by default as in :func:`gradients_fast`.
+        Examples per block, chosen by default as in ``gradients_fast``.
 
     Returns
     -------
@@ -182,7 +182,7 @@ def gradients_fast_2layer(
     Raises
     ------
     TypeError, ValueError
-        As :func:`gradients_fast`.
+        As ``gradients_fast``.
     """
     X, Y, [(W1, b1), (W2, b2)] = _check_inputs(X, Y, [("W1", W1, "b1", b1), ("W2", W2, "b2", b2)])
     n_hidden, (n_out, m) = W1.shape[0], Y.shape
