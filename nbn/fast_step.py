@@ -120,7 +120,7 @@ def gradients_fast(
     # a block touches X's n_in rows, Y's n_out rows and two buffers of n_out rows
     width = _block_columns(block, X.shape[0] + 3 * n_out, m)
     neg_W = -W
-    dW, db = np.zeros_like(W), np.zeros_like(b)
+    dW, db = np.zeros(W.shape), np.zeros(b.shape)
     # The workspace: two buffers of n_out x width entries, reused by every block.
     Z_space, D_space = np.empty(n_out * width), np.empty(n_out * width)
     # NaN or infinity in the data may meet a zero (0 * inf) on the way: stay
@@ -189,8 +189,8 @@ def gradients_fast_2layer(
     # X's rows, Y's, and the four buffers (two of n_hidden rows, two of n_out)
     width = _block_columns(block, X.shape[0] + 2 * n_hidden + 3 * n_out, m)
     neg_W1, neg_W2 = -W1, -W2
-    dW1, db1 = np.zeros_like(W1), np.zeros_like(b1)
-    dW2, db2 = np.zeros_like(W2), np.zeros_like(b2)
+    dW1, db1 = np.zeros(W1.shape), np.zeros(b1.shape)
+    dW2, db2 = np.zeros(W2.shape), np.zeros(b2.shape)
     # The workspace, reused by every block: A1 and D1 (n_hidden rows), A2 and D2 (n_out rows).
     spaces = [np.empty(rows * width) for rows in (n_hidden, n_hidden, n_out, n_out)]
     with np.errstate(invalid="ignore", over="ignore"):

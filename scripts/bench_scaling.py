@@ -78,6 +78,7 @@ __all__ = [
     "FIT_MIN_M",
     "METHODS",
     "engine_gradient",
+    "format_bytes",
     "format_seconds",
     "library_epoch",
     "library_network",
@@ -131,7 +132,7 @@ _WIDTH_GRID = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 CONFIG: dict[bool, dict[str, Any]] = {
     # quick: about 20 s on 2 cores, for the docs build
     True: {
-        "max_m": {"looped": 10_000, "vectorized": 3_000_000, "fast": 3_000_000, "engine": 1_000},
+        "max_m": {"looped": 10_000, "vectorized": 2_000_000, "fast": 2_000_000, "engine": 1_000},
         "memory_max_m": {
             "looped": 3_000,
             "vectorized": 1_000_000,
@@ -728,6 +729,14 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
+def format_bytes(count: float) -> str:
+    """A memory size for people: ``"812 B"``, ``"3.2 kB"``, ``"24.0 MB"`` (powers of 1000)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count:.0f} B"
+
+
 def _summary(result: dict[str, Any]) -> str:
     lines = []
     for name, data in result["methods"].items():
@@ -757,7 +766,7 @@ def _summary(result: dict[str, Any]) -> str:
         lines.append(
             f"    memory: {name:>10} {data['bytes_per_example']:8.1f} bytes per example "
             f"({data['ratio_to_x']:.2f}x the size of X), peak at m = {data['m'][-1]:,}: "
-            f"{data['peak_bytes'][-1] / 1e6:.2f} MB"
+            f"{format_bytes(data['peak_bytes'][-1])}"
         )
     wd = result["width"]
     for name, data in wd["methods"].items():
