@@ -42,14 +42,18 @@ draws its figures.
 from __future__ import annotations
 
 import os
+import sys
 
 #: One thread for the BLAS behind ``@``, set before NumPy loads it. On a shared
 #: machine the threads of a multithreaded product wait on each other and on the
 #: other jobs (``W @ X`` at m = 1e6 took 3 ms with one thread and 19 ms with two
-#: under load), and every method is meant to run on one core alike.
+#: under load), and every method is meant to run on one core alike. Once NumPy is
+#: loaded the setting would change nothing, so a process that imported it first
+#: (a docs build) keeps its environment and uses :func:`run_isolated` instead.
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-for _variable in BLAS_THREAD_VARIABLES:
-    os.environ.setdefault(_variable, "1")
+if "numpy" not in sys.modules:
+    for _variable in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(_variable, "1")
 
 import argparse  # noqa: E402 (after the BLAS set-up above, on purpose)
 import functools  # noqa: E402
@@ -59,7 +63,6 @@ import math  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
