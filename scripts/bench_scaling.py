@@ -118,7 +118,7 @@ N_IN, N_OUT = 2, 1
 FIT_MIN_M = {"looped": 100, "vectorized": 300_000, "fast": 100_000, "engine": 30}
 #: Memory is fitted (bytes against m, a straight line) from these m upwards: past
 #: the small sizes where the fast step's workspace is still growing to its block.
-MEMORY_FIT_MIN_M = {"looped": 100, "vectorized": 10_000, "fast": 10_000, "engine": 10}
+MEMORY_FIT_MIN_M = {"looped": 100, "vectorized": 10_000, "fast": 100_000, "engine": 10}
 #: The m at which the floor is measured.
 FLOOR_M = 1_000_000
 #: The hidden width's exponent is fitted from this n upwards (below it, the output
@@ -680,6 +680,7 @@ def run(quick: bool = True) -> dict[str, Any]:
             "cpus": os.cpu_count(),
             "processor": platform.machine(),
             "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            "blas_threads": {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES},
         },
     }
     sections: dict[str, float] = {}
@@ -780,7 +781,8 @@ def _summary(result: dict[str, Any]) -> str:
     o = result["library_overhead"]
     lines.append(
         f"  overhead: nbn / plain NumPy, {o['epochs']} XOR epochs: {o['ratio']:.2f}x "
-        f"({o['library_seconds']:.3f} s vs {o['plain_seconds']:.3f} s)"
+        f"(median epochs {format_seconds(o['library_median_epoch_seconds'])} vs "
+        f"{format_seconds(o['plain_median_epoch_seconds'])}; totals {o['ratio_of_totals']:.2f}x)"
     )
     sections = ", ".join(f"{k} {v:.1f} s" for k, v in result["section_seconds"].items())
     lines.append(
