@@ -155,13 +155,11 @@ def as_matrix(
 
 
 def is_finite(array: FloatArray) -> bool:
-    """True if ``array`` holds no NaN and no infinity (cheap for small arrays).
-
-    A sum of finite numbers is finite unless it overflows, and NaN or infinity in
-    any entry makes it NaN or infinite: so the sum decides, and only a sum that
-    is not finite pays for the element-wise test.
-    """
-    # for a few entries, a Python sum is cheaper than a NumPy call
+    """True if ``array`` holds no NaN and no infinity (cheap for small arrays)."""
+    # A sum of finite numbers is finite unless it overflows, and a NaN or infinity
+    # in any entry makes it NaN or infinite: the sum decides, and only a sum that is
+    # not finite pays for the element-wise test. For a few entries, a Python sum is
+    # cheaper than a NumPy call.
     total = sum(array.ravel().tolist()) if array.size <= _SMALL else array.sum()
     return math.isfinite(total) or bool(np.isfinite(array).all())
 

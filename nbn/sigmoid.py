@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _SMALL, FloatArray
+from ._validate import _FLOAT64, _SMALL, FloatArray
 from .activation import ActivationLayer
 
 __all__ = ["SigmoidLayer", "sigmoid"]
@@ -34,9 +34,11 @@ def sigmoid(Z: FloatArray) -> FloatArray:
     ndarray of shape (n, m)
         Values in (0, 1]: exactly 1 where ``Z > 36.7`` (float64 cannot tell).
     """
-    # Clip only an array that reaches below _Z_MIN (rare): finding out is cheaper
-    # than a np.maximum over every entry, and where nothing is clipped it is a no-op.
-    if type(Z) is not np.ndarray or _reaches_below(Z, _Z_MIN):
+    # Clip only a float64 array that reaches below _Z_MIN (rare): finding out is
+    # cheaper than a np.maximum over every entry, and where nothing is clipped it is
+    # a no-op. Anything else (lists, integers, booleans) goes through np.maximum,
+    # which also converts it to float.
+    if type(Z) is not np.ndarray or Z.dtype is not _FLOAT64 or _reaches_below(Z, _Z_MIN):
         Z = np.maximum(Z, _Z_MIN)
     return 1.0 / (1.0 + np.exp(-Z))
 

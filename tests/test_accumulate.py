@@ -240,17 +240,19 @@ def test_fast_step_equals_the_readable_one_over_many_default_blocks() -> None:
         assert _relative_error(fast, reference) < AGREE_RTOL
 
 
-def test_fast_step_saturates_like_nbn_sigmoid_without_warnings() -> None:
+@pytest.mark.parametrize("copies", [1, 50])  # 4 examples, and 200 (past nbn.sigmoid's small path)
+def test_fast_step_saturates_like_nbn_sigmoid_without_warnings(copies: int) -> None:
     # z = -1000 x1 is far below -709.78, where exp(-z) would overflow: both methods
     # clip there, so the (tiny) gradients agree and no RuntimeWarning is raised.
-    X = np.array([[1.0, 2.0, 0.5, 0.0], [0.0, 1.0, 1.0, 1.0]])
-    Y = np.array([[1.0, 0.0, 1.0, 1.0]])
+    X = np.tile([[1.0, 2.0, 0.5, 0.0], [0.0, 1.0, 1.0, 1.0]], copies)
+    Y = np.tile([[1.0, 0.0, 1.0, 1.0]], copies)
     W, b = np.array([[-1000.0, 0.5]]), np.zeros((1, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fast = gradients_fast(X, Y, W, b, block=3)
-    for ours, reference in zip(fast, gradients_vectorized(X, Y, W, b), strict=True):
-        np.testing.assert_allclose(ours, reference, rtol=AGREE_RTOL, atol=SUBNORMAL_FLOOR)
+        reference = gradients_vectorized(X, Y, W, b)
+    for ours, theirs in zip(fast, reference, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=AGREE_RTOL, atol=SUBNORMAL_FLOOR)
 
 
 @pytest.mark.parametrize(
