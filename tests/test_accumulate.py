@@ -13,6 +13,7 @@ Oracles, none of them the code under test:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from functools import partial
@@ -38,6 +39,7 @@ from nbn import (
     gradients_vectorized,
     gradients_vectorized_2layer,
     numerical_gradient,
+    sigmoid,
 )
 from nbn.ledger import get_claim
 
@@ -253,6 +255,19 @@ def test_fast_step_saturates_like_nbn_sigmoid_without_warnings(copies: int) -> N
         reference = gradients_vectorized(X, Y, W, b)
     for ours, theirs in zip(fast, reference, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=AGREE_RTOL, atol=SUBNORMAL_FLOOR)
+
+
+@pytest.mark.parametrize("size", [6, 100])  # nbn.sigmoid's small-array path and the NumPy one
+def test_sigmoid_clips_below_the_overflow_limit_at_every_size(size: int) -> None:
+    # Both methods rely on nbn.sigmoid clipping z at -709.78 whatever the array's size.
+    z = np.full((1, size), 700.0)
+    z[0, -2:] = [-800.0, np.nan]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = sigmoid(z)
+    assert a[0, -2] == 1.0 / (1.0 + math.exp(709.78))  # sigmoid(-709.78), from the math module
+    assert math.isnan(a[0, -1])
+    assert np.all(a[0, :-2] == 1.0 / (1.0 + math.exp(-700.0)))
 
 
 @pytest.mark.parametrize(
