@@ -11,10 +11,10 @@ The functions here compute the same gradients with the same equations, but
 1. **in place**: every step writes into a workspace with ``out=`` instead of
    allocating a new array, so the whole step needs two small buffers;
 2. **in blocks of columns**: the examples are processed ``block`` at a time
-   (tens of thousands for one neuron), so that the buffers and the slice of ``X`` being worked on
-   stay in the processor's cache while all the steps run over them. ``X`` and
-   ``Y`` are then read from main memory once, and the gradients, being sums
-   over examples, are added up block by block;
+   (tens of thousands for one neuron), so that the buffers and the slice of
+   ``X`` being worked on stay in the processor's cache while all the steps run
+   over them. ``X`` and ``Y`` are then read from main memory once, and the
+   gradients, being sums over examples, are added up block by block;
 3. with the cost's ``1/m`` applied once to the small results ``dW`` and ``db``
    instead of to every entry of ``dZ``.
 
