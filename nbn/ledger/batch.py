@@ -15,9 +15,11 @@ from .oracles import (
     GraphRun,
     exact,
     fd_gradient,
+    fd_neuron_params,
     graph_batch,
+    graph_descent,
     reference_train_neuron,
-    sym_batch_neuron,
+    sym_descent,
     sympy,
     to_float,
 )
@@ -61,17 +63,9 @@ def _training() -> Training:
 
 @ledger_cache
 def _sym(iteration: int) -> dict[str, Any]:
-    """SymPy's cost and gradients at iteration 0 (exact inputs) or 1 (30 digits)."""
+    """SymPy's cost and gradients at iteration 0 (exact inputs) or later (40 digits)."""
     X, Y = _data()
-    W: list[Any] = [exact(w) for w in OR_W]
-    b: Any = exact(OR_B)
-    result = sym_batch_neuron(X, Y, W, b)
-    for _ in range(iteration):
-        W = [(w - g).evalf(40) for w, g in zip(W, result["dW"], strict=True)]
-        b = (b - result["db"]).evalf(40)
-        result = sym_batch_neuron(X, Y, W, b)
-    result["W"], result["b"] = W, b
-    return result
+    return sym_descent(X, Y, OR_W, OR_B, learning_rate=RATE, steps=iteration)
 
 
 def _sym_floats(iteration: int, key: str) -> tuple[float, ...]:
@@ -83,13 +77,7 @@ def _sym_floats(iteration: int, key: str) -> tuple[float, ...]:
 def _graph(iteration: int) -> GraphRun:
     """The engine's batch graph, at W and b stepped by the engine's own gradients."""
     X, Y = _data()
-    W, b = list(OR_W), OR_B
-    run = graph_batch(X, Y, W, b)
-    for _ in range(iteration):
-        W = [w - RATE * run.grad(f"w{i + 1}") for i, w in enumerate(W)]
-        b = b - RATE * run.grad("b")
-        run = graph_batch(X, Y, W, b)
-    return run
+    return graph_descent(lambda W, b: graph_batch(X, Y, W, b), OR_W, OR_B, RATE, iteration)
 
 
 def _graph_params(iteration: int) -> tuple[float, ...]:
@@ -105,11 +93,7 @@ def _graph_gradients(iteration: int) -> tuple[float, ...]:
 def _fd_gradients(iteration: int) -> tuple[float, ...]:
     X, Y = or_data()
     run = train_neuron(X, Y, OR_W, OR_B, RATE, iteration)
-
-    def cost(params: np.ndarray) -> float:
-        return neuron_pass(X, Y, tuple(params[:2]), float(params[2])).cost
-
-    return tuple(fd_gradient(cost, [*run.W, run.b]))
+    return fd_neuron_params(lambda W, b: neuron_pass(X, Y, W, b).cost, run.W, run.b)
 
 
 def _library_gradients(iteration: int) -> tuple[float, ...]:

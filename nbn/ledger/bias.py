@@ -3,24 +3,23 @@ gradient, one gradient-descent step and the new prediction and loss."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from .._validate import FloatArray
 from .core import Claim, Oracle, ledger_cache
 from .oracles import (
     GraphRun,
-    exact,
-    fd_gradient,
+    graph_descent,
     graph_or_neuron,
     reference_train_neuron,
     sym_batch_neuron,
+    sym_descent,
     sympy,
     to_float,
 )
 from .runs import OR_B, OR_W, Pass, neuron_pass, or_data, train_neuron
+from .single_neuron import first_example, first_fd, first_graph, first_pass, first_sympy
 
 __all__ = ["CLAIMS"]
 
@@ -36,30 +35,18 @@ _FIRST = (
 )
 
 
-def _first_example() -> tuple[FloatArray, FloatArray]:
-    X, Y = or_data()
-    return X[:, :1], Y[:, :1]
-
-
-@ledger_cache
-def _before() -> Pass:
-    X, Y = _first_example()
-    return neuron_pass(X, Y, OR_W, OR_B)
-
-
 @ledger_cache
 def _after() -> Pass:
     """The pass after one step: the layer's own update, then a new forward pass."""
+    from ..costs import compute_cost
     from ..linear import LinearLayer
     from ..sigmoid import SigmoidLayer
 
-    X, Y = _first_example()
+    X, Y = first_example()
     linear = LinearLayer(input_shape=X.shape, n_out=1)
     linear.params["W"] = np.array([OR_W])
     linear.params["b"] = np.array([[OR_B]])
     activation = SigmoidLayer(linear.Z.shape)
-    from ..costs import compute_cost
-
     activation.forward(linear.forward(X))
     _, dA = compute_cost(Y, activation.A)
     linear.backward(activation.backward(dA))
@@ -69,43 +56,16 @@ def _after() -> Pass:
 
 
 @ledger_cache
-def _sym_before() -> dict[str, Any]:
-    X, Y = _first_example()
-    return sym_batch_neuron(X.tolist(), Y[0].tolist(), [exact(w) for w in OR_W], 0)
-
-
-@ledger_cache
 def _sym_after() -> dict[str, Any]:
-    X, Y = _first_example()
-    before = _sym_before()
-    W = [exact(w) - STEP_RATE * g for w, g in zip(OR_W, before["dW"], strict=True)]
-    b = 0 - sympy().Integer(int(STEP_RATE)) * before["db"]
-    result = sym_batch_neuron(X.tolist(), Y[0].tolist(), W, b)
-    result["b"] = b
-    return result
-
-
-def _graph_before() -> GraphRun:
-    # exact: sigmoid(0) = 1/2 with Fraction payloads
-    return graph_or_neuron(
-        [Fraction(0), Fraction(0)], Fraction(0), (Fraction(1, 10), Fraction(3, 5)), Fraction(0)
-    )
+    X, Y = first_example()
+    return sym_descent(X.tolist(), Y[0].tolist(), OR_W, OR_B, learning_rate=STEP_RATE, steps=1)
 
 
 def _graph_after() -> GraphRun:
-    before = _graph_before()
-    b = float(Fraction(0) - Fraction(int(STEP_RATE)) * before.graph["b"].grad)
-    w = [float(Fraction(1, 10)), float(Fraction(3, 5))]
-    return graph_or_neuron([0.0, 0.0], 0.0, w, b)
-
-
-def _fd_bias() -> float:
-    X, Y = _first_example()
-
-    def loss(b: np.ndarray) -> float:
-        return neuron_pass(X, Y, OR_W, float(b[0])).cost
-
-    return float(fd_gradient(loss, [OR_B])[0])
+    """The engine's neuron after one step with its own gradient (float payloads)."""
+    X, Y = first_example()
+    x, y = X[:, 0].tolist(), float(Y[0, 0])
+    return graph_descent(lambda W, b: graph_or_neuron(x, y, W, b), OR_W, OR_B, STEP_RATE, steps=1)
 
 
 #: Weights tried to show that, without a bias, the loss at the origin cannot move.
@@ -113,7 +73,7 @@ NO_BIAS_WEIGHTS: tuple[tuple[float, float], ...] = ((0.1, 0.6), (-3.0, 5.0), (10
 
 
 def _no_bias_library() -> tuple[float, ...]:
-    X, Y = _first_example()
+    X, Y = first_example()
     return tuple(neuron_pass(X, Y, w, 0.0).cost for w in NO_BIAS_WEIGHTS)
 
 
@@ -121,7 +81,7 @@ def _no_bias_sympy() -> tuple[float, ...]:
     """The loss at x = (0, 0) as a function of symbolic w1, w2: it has no w in it."""
     sp = sympy()
     w1, w2 = sp.symbols("w1 w2")
-    X, Y = _first_example()
+    X, Y = first_example()
     cost = sym_batch_neuron(X.tolist(), Y[0].tolist(), [w1, w2], 0)["cost"]
     if cost.free_symbols & {w1, w2}:
         raise AssertionError(f"the loss depends on the weights: {cost}")
@@ -180,16 +140,19 @@ CLAIMS: tuple[Claim, ...] = (
         article_value=(0.5, 0.125),
         decimals=3,
         inputs=_FIRST,
-        compute=lambda: (_before().A, _before().cost),
+        compute=lambda: (first_pass().A, first_pass().cost),
         oracles=(
             Oracle(
                 "sympy",
-                lambda: (to_float(_sym_before()["y_hat"][0]), to_float(_sym_before()["cost"])),
+                lambda: (to_float(first_sympy()["y_hat"][0]), to_float(first_sympy()["cost"])),
                 SYMPY_TOL,
             ),
             Oracle(
                 "graph-engine",
-                lambda: (_graph_before().value("y_hat"), _graph_before().output),
+                lambda: (
+                    first_graph(with_bias=True).value("y_hat"),
+                    first_graph(with_bias=True).output,
+                ),
                 SYMPY_TOL,
             ),
         ),
@@ -203,11 +166,11 @@ CLAIMS: tuple[Claim, ...] = (
         article_value=0.125,
         decimals=3,
         inputs=_FIRST,
-        compute=lambda: _before().db,
+        compute=lambda: first_pass().db,
         oracles=(
-            Oracle("sympy", lambda: to_float(_sym_before()["db"]), SYMPY_TOL),
-            Oracle("finite-difference", _fd_bias, FD_TOL),
-            Oracle("graph-engine", lambda: _graph_before().grad("b"), SYMPY_TOL),
+            Oracle("sympy", lambda: to_float(first_sympy()["db"]), SYMPY_TOL),
+            Oracle("finite-difference", lambda: first_fd()[2], FD_TOL),
+            Oracle("graph-engine", lambda: first_graph(with_bias=True).grad("b"), SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
     ),
