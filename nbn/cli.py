@@ -207,7 +207,7 @@ def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: Te
     if not _sympy_available():
         print(
             "nbn verify: SymPy is not installed, and the ledger's symbolic oracle needs it.\n"
-            "Install the test extra:  pip install 'nbn[test]'",
+            "SymPy is a dependency of nbn: reinstall nbn, or  pip install sympy",
             file=err,
         )
         return 2
