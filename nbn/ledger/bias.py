@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..examples import article_numbers, printed
 from .core import Claim, Oracle, ledger_cache
 from .oracles import (
     GraphRun,
@@ -21,11 +22,26 @@ from .oracles import (
 from .runs import OR_B, OR_W, Pass, neuron_pass, or_data, train_neuron
 from .single_neuron import first_example, first_fd, first_graph, first_pass, first_sympy
 
-__all__ = ["CLAIMS"]
+__all__ = ["CLAIMS", "FROM_EXAMPLES"]
 
 BIAS = "Bias"
 SYMPY_TOL = 1e-12
 FD_TOL = 1e-6
+
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "bias-forward-unchanged": ("article-bias-step.nbn.toml", "y_hat", "L"),
+    "bias-gradient": ("article-bias-step.nbn.toml", "grad(L, b)"),
+    "bias-step": ("article-bias-step.nbn.toml", "after(1, b)"),
+    "bias-new-prediction": ("article-bias-step.nbn.toml", "after(1, y_hat)"),
+    "bias-new-loss": ("article-bias-step.nbn.toml", "after(1, L)"),
+}
+_Y_HAT, _LOSS = printed(*FROM_EXAMPLES["bias-forward-unchanged"])
+(_DB,) = printed(*FROM_EXAMPLES["bias-gradient"])
+(_NEW_B,) = printed(*FROM_EXAMPLES["bias-step"])
+(_NEW_Y_HAT,) = printed(*FROM_EXAMPLES["bias-new-prediction"])
+(_NEW_LOSS,) = printed(*FROM_EXAMPLES["bias-new-loss"])
 
 #: Learning rate of the article's single bias step.
 STEP_RATE = 1.0
@@ -121,7 +137,7 @@ CLAIMS: tuple[Claim, ...] = (
         id="no-bias-stuck-at-origin",
         section=BIAS,
         statement="Without a bias the line passes through the origin: at x = (0, 0) the "
-        "prediction is 0.5 and the loss 0.125 whatever the weights.",
+        f"prediction is {_Y_HAT} and the loss {_LOSS} whatever the weights.",
         article_value=None,
         decimals=None,
         inputs=f"OR example 1: x = (0, 0), y = 0; no bias; weights {NO_BIAS_WEIGHTS}",
@@ -136,8 +152,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="bias-forward-unchanged",
         section=BIAS,
         statement="Adding a bias node with b = 0 leaves the forward pass unchanged: "
-        "y_hat = 0.5 and loss 0.125.",
-        article_value=(0.5, 0.125),
+        f"y_hat = {_Y_HAT} and loss {_LOSS}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-forward-unchanged"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: (first_pass().A, first_pass().cost),
@@ -161,9 +177,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-gradient",
         section=BIAS,
-        statement="The gradient of the loss with respect to the bias is +0.125 "
-        "(= (y_hat - y) sigma'(0) = 0.5 x 0.25), although both weight gradients are zero.",
-        article_value=0.125,
+        statement=f"The gradient of the loss with respect to the bias is +{_DB} "
+        f"(= (y_hat - y) sigma'(0) = {_Y_HAT} x 0.25), although both weight gradients are zero.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-gradient"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: first_pass().db,
@@ -178,8 +194,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="bias-step",
         section=BIAS,
         statement="One gradient-descent step with learning rate 1 moves the bias to "
-        "b = 0 - 1 x 0.125 = -0.125.",
-        article_value=-0.125,
+        f"b = 0 - 1 x {_DB} = {_NEW_B}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-step"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().Z[0, 0],  # z = b at x = (0, 0)
@@ -192,8 +208,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-new-prediction",
         section=BIAS,
-        statement="With b = -0.125 the prediction drops from 0.5 to sigma(-0.125), about 0.469.",
-        article_value=0.469,
+        statement=f"With b = {_NEW_B} the prediction drops from {_Y_HAT} to sigma({_NEW_B}), "
+        f"about {_NEW_Y_HAT}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-new-prediction"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().A,
@@ -206,9 +223,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-new-loss",
         section=BIAS,
-        statement="After the step the loss is down from 0.125 to 0.1099, which rounds to "
-        "0.110 (the article prints 0.109).",
-        article_value=0.109,
+        statement=f"After the step the loss is down from {_LOSS} to 0.1099, which rounds to "
+        f"0.110 (the article prints {_NEW_LOSS}).",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-new-loss"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().cost,
@@ -217,9 +234,10 @@ CLAIMS: tuple[Claim, ...] = (
             Oracle("graph-engine", lambda: _graph_after().output, SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
-        erratum="The new loss is 1/2 sigma(-0.125)^2 = 0.10988, which rounds to 0.110 at "
-        "three decimals; the article's 'around 0.109' truncates instead of rounding (every "
-        "other number in this example is rounded). The drop from 0.125 is real either way.",
+        erratum=f"The new loss is 1/2 sigma({_NEW_B})^2 = 0.10988, which rounds to 0.110 at "
+        f"three decimals; the article's 'around {_NEW_LOSS}' truncates instead of rounding "
+        f"(every other number in this example is rounded). The drop from {_LOSS} is real "
+        "either way.",
     ),
     Claim(
         id="bias-zero-start-is-a-convention",

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._validate import FloatArray
 from ..costs import compute_cost
+from ..examples import article_numbers, printed
 from ..linear import LinearLayer
 from ..predict import predict
 from ..sigmoid import SigmoidLayer, sigmoid
@@ -29,13 +30,31 @@ from .oracles import (
 )
 from .runs import OR_B, OR_W, Pass, neuron_pass, or_data
 
-__all__ = ["CLAIMS", "first_example", "first_fd", "first_graph", "first_pass", "first_sympy"]
+__all__ = [
+    "CLAIMS",
+    "FROM_EXAMPLES",
+    "first_example",
+    "first_fd",
+    "first_graph",
+    "first_pass",
+    "first_sympy",
+]
 
 DIG_IN = "Let's dig in"
 LOSS = "Loss Function"
 
 SYMPY_TOL = 1e-12
 FD_TOL = 1e-6
+
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "or-single-forward": ("article-or-neuron.nbn.toml", "z", "y_hat"),
+    "or-single-loss": ("article-or-neuron.nbn.toml", "L"),
+    "or-single-weight-gradients-zero": ("article-or-neuron.nbn.toml", "grad(L, w1)", "grad(L, w2)"),
+}
+_Z, _Y_HAT = printed(*FROM_EXAMPLES["or-single-forward"])
+(_LOSS,) = printed(*FROM_EXAMPLES["or-single-loss"])
 
 _FIRST = "OR example 1: x = (0, 0), y = 0; w = (0.1, 0.6); no bias node (b = 0 in nbn's layer)"
 
@@ -354,9 +373,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="or-single-forward",
         section=DIG_IN,
-        statement="On the first OR example the linear node gives z = 0 and the sigmoid "
-        "gives y_hat = 0.5.",
-        article_value=(0.0, 0.5),
+        statement=f"On the first OR example the linear node gives z = {_Z} and the sigmoid "
+        f"gives y_hat = {_Y_HAT}.",
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-forward"]),
         decimals=1,
         inputs=_FIRST,
         compute=lambda: (first_pass().Z, first_pass().A),
@@ -377,8 +396,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="or-single-loss",
         section=LOSS,
-        statement="The squared-error loss of that prediction is 1/2 (0 - 0.5)^2 = 0.125.",
-        article_value=0.125,
+        statement=f"The squared-error loss of that prediction is 1/2 (0 - {_Y_HAT})^2 = {_LOSS}.",
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-loss"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: first_pass().cost,
@@ -471,7 +490,7 @@ CLAIMS: tuple[Claim, ...] = (
         section=LOSS,
         statement="On the first OR example both weight gradients are exactly zero, because "
         "their local gradients dz/dw1 and dz/dw2 are the inputs x1 = x2 = 0.",
-        article_value=(0.0, 0.0),
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-weight-gradients-zero"]),
         decimals=None,
         inputs=_FIRST,
         compute=lambda: first_pass().dW,
