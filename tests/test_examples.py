@@ -20,9 +20,9 @@ import pytest
 from nbn import datasets
 from nbn.check import Report, check, check_text
 from nbn.examples import DIRECTORY, article_numbers, example, files, path, printed, stated
-from nbn.ledger import check_claim, get_claim
 from nbn.ledger import batch as ledger_batch
 from nbn.ledger import bias as ledger_bias
+from nbn.ledger import check_claim, get_claim
 from nbn.ledger import single_neuron as ledger_single
 from nbn.ledger.runs import OR_B, OR_W
 
