@@ -35,6 +35,7 @@ __all__ = [
     "EngineBackend",
     "FloatBackend",
     "SympyBackend",
+    "compile_floats",
     "evaluate",
     "to_fraction",
 ]
@@ -44,6 +45,9 @@ T = TypeVar("T")
 #: Significant digits SymPy evaluates irrational values to: far more than any
 #: float64-length printed value needs to decide its rounding.
 DIGITS = 50
+#: Digits of the floats that stand for irrational inputs of derivatives and
+#: recomputations (ten guard digits above :data:`DIGITS`).
+WORKING_DIGITS = 60
 
 
 class DomainError(ValueError):
@@ -155,6 +159,17 @@ class SympyBackend(Backend[Any]):
     def number(self, q: Fraction) -> Any:
         return self._bounded(self.sp.Rational(q.numerator, q.denominator))
 
+    def numeric(self, v: Any) -> Any:
+        """``v`` itself if rational, else a SymPy ``Float`` of :data:`WORKING_DIGITS` digits.
+
+        Used where a value only feeds a derivative or a recomputation that is
+        evaluated to :data:`DIGITS` digits anyway: SymPy differentiates and
+        substitutes fast on floats, slowly on nested exact expressions.
+        """
+        if isinstance(v, self.sp.Rational) or v.free_symbols:
+            return v
+        return self.sp.Float(v.evalf(WORKING_DIGITS), WORKING_DIGITS)
+
     def binary(self, op: str, a: Any, b: Any) -> Any:
         if op == "+":
             return self._bounded(a + b)
@@ -210,17 +225,30 @@ class SympyBackend(Backend[Any]):
             return 1 / (1 + sp.exp(-a))
         if func == "tanh":
             return sp.tanh(a)
-        # relu: its derivative at 0 is 0, as nbn.ReLULayer and the engine take it
         sign = self.sign(a)
+        if func == expr.STEP:  # relu's derivative (0 at 0), inside derivatives only
+            return sp.Integer(1 if sign is not None and sign > 0 else 0)
+        # relu: its derivative at 0 is 0, as nbn.ReLULayer and the engine take it
         if sign is None:
             return sp.Piecewise((a, a > 0), (0, True))
         return a if sign > 0 else sp.Integer(0)
 
 
 class EngineBackend(Backend[graph.Value]):
-    """The scalar graph engine with float payloads (``backward()`` gives gradients)."""
+    """The scalar graph engine: float payloads, or SymPy payloads (``symbolic=True``)
+    when a parameter is a symbol and the engine's ``backward()`` should give the
+    gradient as a formula (see :mod:`nbn.check.train`)."""
+
+    def __init__(self, symbolic: bool = False) -> None:
+        self.symbolic = symbolic
+        if symbolic:
+            import sympy as sp
+
+            self.sp = sp
 
     def number(self, q: Fraction) -> graph.Value:
+        if self.symbolic:
+            return graph.Value(self.sp.Rational(q.numerator, q.denominator))
         return graph.Value(float(q))
 
     def binary(self, op: str, a: graph.Value, b: graph.Value) -> graph.Value:
@@ -237,12 +265,17 @@ class EngineBackend(Backend[graph.Value]):
         except OverflowError:
             raise DomainError("a value overflows float64 (the graph engine)") from None
 
+    def _exponent(self, q: Fraction) -> Any:
+        if q.denominator == 1:
+            return q.numerator
+        return self.sp.Rational(q.numerator, q.denominator) if self.symbolic else float(q)
+
     def power(self, a: graph.Value, q: Fraction) -> graph.Value:
-        exponent: int | float = q.numerator if q.denominator == 1 else float(q)
         try:
-            return a**exponent
+            result: graph.Value = a ** self._exponent(q)
         except (ZeroDivisionError, OverflowError, ValueError) as error:
             raise DomainError(f"{a.data!r} ** {q} fails in float64: {error}") from None
+        return result
 
     def negate(self, a: graph.Value) -> graph.Value:
         return -a
@@ -250,7 +283,8 @@ class EngineBackend(Backend[graph.Value]):
     def call(self, func: str, a: graph.Value) -> graph.Value:
         try:
             if func == "sqrt":
-                return a**0.5
+                root: graph.Value = a ** self._exponent(Fraction(1, 2))
+                return root
             method: Callable[[], graph.Value] = getattr(a, func)
             return method()
         except (OverflowError, ValueError) as error:
@@ -268,8 +302,48 @@ _FLOAT_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "sqrt": np.sqrt,
     "tanh": np.tanh,
     "sigmoid": _sigmoid,
-    "relu": lambda x: np.where(x > 0, x, 0.0),
+    "relu": lambda x: np.where(np.asarray(x) > 0, x, 0.0),
 }
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+    "/": np.divide,
+}
+
+
+def compile_floats(node: expr.Node, slots: dict[str, int]) -> Callable[[list[Any]], Any]:
+    """``node`` as a float64 function of a list of values (``slots``: name -> index).
+
+    Compiled once into nested closures (no text, no ``eval``), so that finite
+    differences and training evaluate a tree many times without re-walking it.
+    Call it inside ``np.errstate(all="raise")`` to turn overflow and invalid
+    operations into ``FloatingPointError``.
+    """
+    if isinstance(node, expr.Num):
+        constant = float(node.value)
+        return lambda v: constant
+    if isinstance(node, expr.Name):
+        index = slots[node.id]
+        return lambda v: v[index]
+    if isinstance(node, expr.Unary):
+        inner = compile_floats(node.operand, slots)
+        return (lambda v: np.negative(inner(v))) if node.op == "-" else inner
+    if isinstance(node, expr.Binary):
+        left = compile_floats(node.left, slots)
+        if node.op == "**":
+            exponent = float(expr.constant_value(node.right, "the exponent"))
+            return lambda v: np.power(left(v), exponent)
+        right = compile_floats(node.right, slots)
+        operator = _OPERATORS[node.op]
+        return lambda v: operator(left(v), right(v))
+    if isinstance(node, expr.Call):
+        arg = compile_floats(node.arg, slots)
+        function = _FLOAT_FUNCTIONS[node.func]
+        return lambda v: function(arg(v))
+    raise DomainError(f"{expr.to_text(node)} cannot be compiled to floats")
 
 
 class FloatBackend(Backend[Any]):

@@ -45,6 +45,7 @@ __all__ = [
     "Num",
     "Unary",
     "constant_value",
+    "derivative",
     "grads_in",
     "names_in",
     "parse",
@@ -370,6 +371,91 @@ def grads_in(node: Node) -> list[Grad]:
     if isinstance(node, After):
         return grads_in(node.body)
     return []
+
+
+#: Internal function of derivatives only (not in the language): 1 where the argument
+#: is positive, else 0 (the derivative of relu, 0 at 0 as in the engine).
+STEP = "step"
+
+
+def _add(a: Node, b: Node) -> Node:
+    if a == _ZERO:
+        return b
+    if b == _ZERO:
+        return a
+    return Binary("+", a, b)
+
+
+def _mul(a: Node, b: Node) -> Node:
+    if a == _ZERO or b == _ZERO:
+        return _ZERO
+    if a == _ONE:
+        return b
+    if b == _ONE:
+        return a
+    return Binary("*", a, b)
+
+
+_ZERO = Num(Fraction(0), "0")
+_ONE = Num(Fraction(1), "1")
+
+
+def derivative(node: Node, x: str) -> Node:
+    """``d node / d x`` as a tree, by the rules of calculus (names other than ``x``
+    are constants). Used to redo one step of an author's derivation; the oracles
+    differentiate independently (SymPy, the engine, finite differences)."""
+    if isinstance(node, Num):
+        return _ZERO
+    if isinstance(node, Name):
+        return _ONE if node.id == x else _ZERO
+    if isinstance(node, Unary):
+        inner = derivative(node.operand, x)
+        return _ZERO if inner == _ZERO else (Unary("-", inner) if node.op == "-" else inner)
+    if isinstance(node, Binary):
+        a, b = node.left, node.right
+        da = derivative(a, x)
+        if node.op == "**":
+            q = constant_value(b, "the exponent")
+            if q == 0:
+                return _ZERO
+            # d(a^q) = q a^(q-1) da
+            power = Binary("**", a, Num(q - 1, str(q - 1)))
+            return _mul(_mul(Num(q, str(q)), power), da)
+        db = derivative(b, x)
+        if node.op in "+-":
+            if node.op == "-" and db != _ZERO:
+                return Binary("-", da, db) if da != _ZERO else Unary("-", db)
+            return _add(da, db)
+        if node.op == "*":
+            # d(ab) = da b + a db
+            return _add(_mul(da, b), _mul(a, db))
+        # d(a/b) = da / b - (a / b) db / b
+        first = _ZERO if da == _ZERO else Binary("/", da, b)
+        if db == _ZERO:
+            return first
+        second = Binary("/", _mul(Binary("/", a, b), db), b)
+        return Binary("-", first, second) if first != _ZERO else Unary("-", second)
+    if isinstance(node, Call):
+        a = node.arg
+        da = derivative(a, x)
+        if da == _ZERO:
+            return _ZERO
+        if node.func == "exp":
+            local: Node = node  # d exp(a) = exp(a) da
+        elif node.func == "log":
+            local = Binary("/", _ONE, a)  # d log(a) = da / a
+        elif node.func == "sqrt":
+            local = Binary("/", _ONE, Binary("*", Num(Fraction(2), "2"), node))
+        elif node.func == "sigmoid":
+            local = Binary("*", node, Binary("-", _ONE, node))  # s (1 - s)
+        elif node.func == "tanh":
+            local = Binary("-", _ONE, Binary("**", node, Num(Fraction(2), "2")))  # 1 - t^2
+        elif node.func == "relu":
+            local = Call(STEP, a)
+        else:  # STEP: constant where it is defined
+            return _ZERO
+        return _mul(local, da)
+    raise ExpressionError(f"no derivative of {to_text(node)!r} (grad and after are claims only)")
 
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}

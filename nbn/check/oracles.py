@@ -39,6 +39,7 @@ from .backends import (
     EngineBackend,
     FloatBackend,
     SympyBackend,
+    compile_floats,
     evaluate,
 )
 from .bounds import MAX_MAGNITUDE, Deadline
@@ -100,6 +101,7 @@ class SympyOracle:
             self.values[name] = self._define(name, self.values)
             self._check_magnitude(name)
         self._grads: dict[tuple[str, str], Any] = {}
+        self._scale: float | None = None
 
     def _define(self, name: str, values: Mapping[str, Any]) -> Any:
         if self.deadline is not None:
@@ -138,7 +140,8 @@ class SympyOracle:
         if f == x:
             return self.sp.Integer(1)
         symbol = self.sp.Dummy("x")
-        world = dict(self.values)
+        # what does not depend on x enters as a 60-digit number (fast to differentiate)
+        world = {name: self.backend.numeric(value) for name, value in self.values.items()}
         world[x] = symbol
         for name in self.example.order:
             if name != x and x in self.example.depends[name]:
@@ -152,20 +155,36 @@ class SympyOracle:
 
     def scale(self) -> float:
         """The largest magnitude among the world's values (at least 1)."""
-        return max([1.0, *(abs(float(v)) for v in self.values.values())])
+        if self._scale is None:
+            numbers = (self.backend.numeric(v) for v in self.values.values())
+            self._scale = max([1.0, *(abs(float(v)) for v in numbers)])
+        return self._scale
 
 
 class EngineOracle:
-    """One world on the scalar graph engine (float64 payloads)."""
+    """One world on the scalar graph engine.
+
+    Parameters
+    ----------
+    example : WorkedExample
+    givens : mapping of str to float (or SymPy objects with ``symbolic=True``)
+    only : str, optional
+        Build just the quantities this name needs (and itself).
+    symbolic : bool, default False
+        SymPy payloads: ``backward()`` then gives gradients as formulas.
+    """
 
     def __init__(
-        self, example: WorkedExample, givens: Mapping[str, float], only: str | None = None
+        self,
+        example: WorkedExample,
+        givens: Mapping[str, Any],
+        only: str | None = None,
+        symbolic: bool = False,
     ) -> None:
-        """``only``: build just the quantities that name needs (and itself)."""
         self.example = example
-        self.backend = EngineBackend()
+        self.backend = EngineBackend(symbolic)
         self.nodes: dict[str, graph.Value] = {
-            n: graph.Value(float(v), label=n) for n, v in givens.items()
+            n: graph.Value(v if symbolic else float(v), label=n) for n, v in givens.items()
         }
         needed = None if only is None else example.depends[only] | {only}
         for name in example.order:
@@ -178,18 +197,17 @@ class EngineOracle:
             if not node.label:
                 node.label = name
             self.nodes[name] = node
-        self._grads: dict[str, dict[str, float]] = {}
+        self._grads: dict[str, dict[str, Any]] = {}
 
-    def gradients(self, f: str) -> dict[str, float]:
-        """``d f / d name`` for every name, from one ``f.backward()``."""
+    def gradients(self, f: str) -> dict[str, Any]:
+        """``d f / d name`` for every name, from one ``f.backward()`` (floats, or
+        formulas with ``symbolic=True``)."""
         if f not in self._grads:
-            root = self.nodes[f]
-            root.backward()
+            self.nodes[f].backward()
             # a name f does not depend on is outside f's graph: its gradient is 0
-            reached = {id(n) for n in graph.topological_order(root)}
+            inside = self.example.depends[f] | {f}
             self._grads[f] = {
-                name: float(node.grad) if id(node) in reached else 0.0
-                for name, node in self.nodes.items()
+                name: node.grad if name in inside else 0 for name, node in self.nodes.items()
             }
         return self._grads[f]
 
@@ -199,33 +217,43 @@ class EngineOracle:
             node,
             self.backend,
             self.nodes.__getitem__,
-            lambda g: graph.Value(self.gradients(g.f)[g.x]),
+            lambda g: graph.Value(float(self.gradients(g.f)[g.x])),
         )
         return float(result.data)
 
 
 class FloatOracle:
-    """One world in plain float64, with gradients by central differences."""
+    """One world in plain float64, with gradients by central differences.
+
+    The definitions are compiled once (:func:`~nbn.check.backends.compile_floats`),
+    so a forward pass costs one closure call per operation.
+    """
 
     def __init__(self, example: WorkedExample, givens: Mapping[str, float]) -> None:
         self.example = example
         self.backend = FloatBackend()
         self.givens = {n: float(v) for n, v in givens.items()}
+        self.slots = {name: i for i, name in enumerate(example.names)}
+        self.code = [
+            (name, self.slots[name], compile_floats(example.define[name], self.slots))
+            for name in example.order
+        ]
         self.values = self.forward({})
 
     def forward(self, moved: Mapping[str, Any]) -> dict[str, Any]:
         """Every name's value, with the names in ``moved`` set to the given values
         (floats or arrays: one evaluation per element)."""
-        values: dict[str, Any] = {n: moved.get(n, v) for n, v in self.givens.items()}
-        for name in self.example.order:
-            if name in moved:
-                values[name] = moved[name]
-                continue
-            try:
-                values[name] = evaluate(self.example.define[name], self.backend, values.__getitem__)
-            except DomainError as error:
-                raise _fail(self.example, "define", name, str(error)) from None
-        return values
+        v: list[Any] = [moved.get(n, self.givens.get(n)) for n in self.example.names]
+        name = ""
+        try:
+            with np.errstate(all="raise"):
+                for name, slot, code in self.code:
+                    v[slot] = moved[name] if name in moved else code(v)
+        except (FloatingPointError, ZeroDivisionError, OverflowError) as error:
+            raise _fail(
+                self.example, "define", name, f"float64 arithmetic fails: {error}"
+            ) from None
+        return dict(zip(self.example.names, v, strict=True))
 
     def grad(self, f: str, x: str) -> float:
         """``d f / d x`` by central differences, ``h = 1e-6 * max(1, |x|)``."""

@@ -22,7 +22,7 @@ slowly; finite differences add their own truncation error each step.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -99,11 +99,24 @@ def _sympy_run(
         n: symbols[n] if n in symbols else backend.number(g.value) for n, g in example.given.items()
     }
     for name in example.order:
-        if train.loss in (name,) or name in example.depends[train.loss]:
+        if name == train.loss or name in example.depends[train.loss]:
             values[name] = evaluate(example.define[name], backend, values.__getitem__)
     loss = values[train.loss]
     order = [symbols[p] for p in train.params]
     gradient = sp.lambdify(order, [sp.diff(loss, s) for s in order], modules="math", cse=True)
+    return _descend(example, train, "sympy", gradient, keep, last, deadline)
+
+
+def _descend(
+    example: WorkedExample,
+    train: Train,
+    oracle: str,
+    gradient: Callable[..., Any],
+    keep: set[int],
+    last: int,
+    deadline: Deadline | None,
+) -> dict[int, dict[str, float]]:
+    """Gradient descent in float64 with a gradient function of the parameters."""
     rate = float(train.learning_rate.value)
     params = [float(example.given[p].value) for p in train.params]
     states = {}
@@ -117,34 +130,37 @@ def _sympy_run(
         try:
             g = gradient(*params)
         except (OverflowError, ValueError, ZeroDivisionError) as error:
-            raise _failure(example, "sympy", step + 1, error) from None
+            raise _failure(example, oracle, step + 1, error) from None
         params = [p - rate * float(d) for p, d in zip(params, g, strict=True)]
-        _check_finite(example, "sympy", step + 1, dict(zip(train.params, params, strict=True)))
+        _check_finite(example, oracle, step + 1, dict(zip(train.params, params, strict=True)))
     return states
 
 
 def _engine_run(
     example: WorkedExample, train: Train, keep: set[int], last: int, deadline: Deadline | None
 ) -> dict[int, dict[str, float]]:
-    rate = float(train.learning_rate.value)
-    givens = {name: float(p.value) for name, p in example.given.items()}
-    states = {}
-    for step in range(last + 1):
-        params = {p: givens[p] for p in train.params}
-        if step in keep:
-            states[step] = params
-        if step == last:
-            break
-        if deadline is not None and step % 256 == 0:
-            deadline.check()
-        try:
-            grads = EngineOracle(example, givens, only=train.loss).gradients(train.loss)
-        except CheckError as error:
-            raise _failure(example, "graph-engine", step + 1, error) from None
-        for p in train.params:
-            givens[p] = givens[p] - rate * grads[p]
-        _check_finite(example, "graph-engine", step + 1, {p: givens[p] for p in train.params})
-    return states
+    import sympy as sp
+
+    symbols = {p: sp.Dummy(p) for p in train.params}
+    givens: dict[str, Any] = {
+        n: symbols[n] if n in symbols else sp.Rational(g.value.numerator, g.value.denominator)
+        for n, g in example.given.items()
+    }
+    try:
+        engine = EngineOracle(example, givens, only=train.loss, symbolic=True)
+    except CheckError as error:
+        raise _failure(example, "graph-engine", 0, error) from None
+    grads = engine.gradients(train.loss)
+    order = [symbols[p] for p in train.params]
+    return _descend(
+        example,
+        train,
+        "graph-engine",
+        sp.lambdify(order, [grads[p] for p in train.params], modules="math", cse=True),
+        keep,
+        last,
+        deadline,
+    )
 
 
 def _fd_run(
