@@ -203,7 +203,7 @@ def loads(text: str, file: str = "<string>") -> WorkedExample:
 
 
 def _close(name: str, candidates: list[str]) -> str:
-    matches = difflib.get_close_matches(name, candidates, n=3)
+    matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
     return f" (did you mean {', '.join(repr(m) for m in matches)}?)" if matches else ""
 
 

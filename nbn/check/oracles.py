@@ -121,12 +121,16 @@ class SympyOracle:
         value = self.values[name]
         approx = value if isinstance(value, self.sp.Rational) else value.evalf(20)
         if not approx.is_real or abs(approx) > MAX_MAGNITUDE:
+            if isinstance(approx, self.sp.Rational):
+                shown = f"a number of about {len(str(abs(approx.p))) - len(str(approx.q))} digits"
+            else:
+                shown = str(self.sp.Float(approx, 6))
             raise _fail(
                 self.example,
                 "define",
                 name,
                 f"expected a real value within float64's range (|x| <= {MAX_MAGNITUDE:g}), got "
-                f"{approx}{where_computed(self.steps)}; the graph engine computes in float64",
+                f"{shown}{where_computed(self.steps)}; the graph engine computes in float64",
             )
 
     def grad(self, f: str, x: str) -> Any:
