@@ -27,7 +27,9 @@ import functools
 from fractions import Fraction
 from pathlib import Path
 
-from ..check import WorkedExample, load
+# absolute, not relative: pytest imports this file as the package "examples" when it
+# collects examples/ (the link at the repository root)
+from nbn.check import WorkedExample, load
 
 __all__ = [
     "DIRECTORY",
