@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -358,3 +360,19 @@ def test_exercise_filled_in_with_hand_answers_agrees_everywhere() -> None:
     assert sorted(done) == sorted(answers)
     report = check_text(text, file="filled-in exercise")
     assert {r.claim: r.verdict for r in report.results} == dict.fromkeys(answers, "agrees")
+
+
+def test_pytest_collects_the_examples_link_one_item_per_claim() -> None:
+    """`pytest examples/` as CI runs it: pytest imports the folder's __init__ as a
+    package named "examples", then the plugin makes each claim an item."""
+    target = "examples/article-or-neuron.nbn.toml"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    claims = [c.text for c in example("article-or-neuron.nbn.toml").claims]
+    assert f"{len(claims)} passed" in done.stdout, done.stdout
