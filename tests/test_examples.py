@@ -370,6 +370,7 @@ def test_exercise_filled_in_with_hand_answers_agrees_everywhere() -> None:
     assert {r.claim: r.verdict for r in report.results} == dict.fromkeys(answers, "agrees")
 
 
+@pytest.mark.slow  # a pytest subprocess; CI also runs `pytest examples/` itself
 def test_pytest_collects_the_examples_link_one_item_per_claim() -> None:
     """`pytest examples/` as CI runs it: pytest imports the folder's __init__ as a
     package named "examples", then the plugin makes each claim an item."""
