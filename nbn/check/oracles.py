@@ -102,6 +102,7 @@ class SympyOracle:
             self._check_magnitude(name)
         self._grads: dict[tuple[str, str], Any] = {}
         self._scale: float | None = None
+        self._numeric: dict[str, Any] | None = None
 
     def _define(self, name: str, values: Mapping[str, Any]) -> Any:
         if self.deadline is not None:
@@ -145,7 +146,9 @@ class SympyOracle:
             return self.sp.Integer(1)
         symbol = self.sp.Dummy("x")
         # what does not depend on x enters as a 60-digit number (fast to differentiate)
-        world = {name: self.backend.numeric(value) for name, value in self.values.items()}
+        if self._numeric is None:
+            self._numeric = {n: self.backend.numeric(v) for n, v in self.values.items()}
+        world = dict(self._numeric)
         world[x] = symbol
         for name in self.example.order:
             if name != x and x in self.example.depends[name]:
@@ -160,8 +163,9 @@ class SympyOracle:
     def scale(self) -> float:
         """The largest magnitude among the world's values (at least 1)."""
         if self._scale is None:
-            numbers = (self.backend.numeric(v) for v in self.values.values())
-            self._scale = max([1.0, *(abs(float(v)) for v in numbers)])
+            if self._numeric is None:
+                self._numeric = {n: self.backend.numeric(v) for n, v in self.values.items()}
+            self._scale = max([1.0, *(abs(float(v)) for v in self._numeric.values())])
         return self._scale
 
 
