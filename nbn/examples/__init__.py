@@ -7,7 +7,7 @@
 * ``learner-or-neuron``: a learner's attempt with typical mistakes, and its
   expected verdicts.
 * ``exercise-or-neuron``: the article's closing exercise, with ``"?"`` to fill in.
-* ``small-network-training``: a small network trained for many steps.
+* ``small-network-training``: a 2-2-1 network learning XOR over 10000 steps.
 
 The files are package data: an installed nbn can read its own article numbers,
 and ``examples/`` at the root of the repository is a link to this folder, so that
