@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from nbn import graph
 from nbn.check import OracleDisagreementError, backends, check_text, loads, train
 from nbn.check.backends import DomainError, EngineBackend, SympyBackend, evaluate
-from nbn.check.expr import Binary, Call, Name, Node, Num, Unary, parse, to_text
+from nbn.check.expr import Binary, Call, Name, Node, Num, Unary, derivative, parse, to_text
 
 NAMES = ("a", "b", "c")
 VALUES = {"a": Fraction(3, 10), "b": Fraction(-7, 5), "c": Fraction(2)}
@@ -160,3 +160,24 @@ def test_training_runs_agree_closely() -> None:
     w = runs.states["sympy"][100]["w"]
     assert abs(runs.states["graph-engine"][100]["w"] - w) <= 1e-13 * max(1.0, abs(w))
     assert abs(runs.states["finite-difference"][100]["w"] - w) <= 1e-8 * max(1.0, abs(w))
+
+
+@settings(max_examples=100, deadline=None)
+@given(EXPRESSIONS)
+def test_the_derivations_own_derivative_rules_match_sympy(node: Node) -> None:
+    """The recomputation of a gradient step differentiates one definition with nbn's
+    own rules (expr.derivative); they must give SymPy's derivative."""
+    try:
+        _, expected = _sympy(node)
+    except (DomainError, TypeError, ZeroDivisionError):
+        assume(False)
+        return
+    assume(math.isfinite(expected) and abs(expected) < 1e8)
+    backend = SympyBackend()
+    values = {n: backend.number(v) for n, v in VALUES.items()}
+    try:
+        got = evaluate(derivative(node, "a"), backend, values.__getitem__)
+    except DomainError:
+        assume(False)
+        return
+    assert abs(float(sp.N(got, 30)) - expected) <= 1e-12 * max(1.0, abs(expected)), to_text(node)
