@@ -236,3 +236,21 @@ def test_after_carries_a_wrong_gradient() -> None:
     report = check_text(HEADER + TRAIN + toml)
     assert [r.verdict for r in report.results] == ["wrong", "carried", "carried"]
     assert report.result("after(1, L)").carried_from == ("after(1, w)", "grad(L, w)")
+
+
+def test_a_local_derivative_written_in_the_nodes_own_rounded_value_is_fair() -> None:
+    # z = 0.6, y_hat = sigmoid(0.6) = 0.645656..., L = (1 - y_hat)^2 / 2.
+    # dL/dy_hat = -(1 - y_hat) = -0.354344 -> "-0.35" agrees; y_hat -> "0.65" agrees.
+    # By hand, dL/dz = dL/dy_hat * y_hat (1 - y_hat) = -0.35 * 0.65 * 0.35 = -0.079625,
+    # written -0.0796. The exact value is -0.0810683 (wrong by 15 units), and redone
+    # at the stated z it is -0.35 * sigmoid'(0.6) = -0.35 * 0.2287842 = -0.0800745
+    # (5 units away); but from the stated, correctly rounded y_hat it is exactly the
+    # author's step: rounded intermediates, last-digit.
+    toml = (
+        '[given]\nz = "0.6"\n[define]\ny_hat = "sigmoid(z)"\nL = "(1 - y_hat)**2 / 2"\n'
+        '[claims]\ny_hat = "0.65"\n"grad(L, y_hat)" = "-0.35"\n"grad(L, z)" = "-0.0796"\n'
+    )
+    report = check_text(HEADER + toml)
+    assert [r.verdict for r in report.results] == ["agrees", "agrees", "last-digit"]
+    assert report.result("grad(L, z)").recomputed == Fraction(-79625, 1000000)
+    assert set(report.result("grad(L, z)").inputs) == {"y_hat", "grad(L, y_hat)"}

@@ -242,9 +242,11 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         exact, values = _claim_oracles(example, worlds, claim.text, steps, body)
         exacts.append(exact)
         oracles.append(values)
-    derivation = Derivation(example, worlds.sympy)
-    redone = [derivation.recompute(i) for i in range(len(example.claims))]
+    ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
+    count = len(example.claims)
+    redone = [[way.recompute(i) for way in ways] for i in range(count)]
     verdicts: dict[int, str] = {}
+    matched: dict[int, int] = {}
 
     def verdict(index: int) -> str:
         if index not in verdicts:
@@ -252,18 +254,23 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
             if claim.stated is None:
                 verdicts[index] = "unanswered"
             else:
-                recomputed, inputs = redone[index]
-                verdicts[index] = judge(
-                    claim.stated, exacts[index], recomputed, [verdict(i) for i in sorted(inputs)]
-                )
+                candidates = [
+                    (recomputed, [verdict(i) for i in sorted(inputs)])
+                    for recomputed, inputs in redone[index]
+                ]
+                verdicts[index], way = judge(claim.stated, exacts[index], candidates)
+                if way is not None:
+                    matched[index] = way
         return verdicts[index]
 
-    for index in range(len(example.claims)):
+    for index in range(count):
         verdict(index)
-    upstream = _upstream({i: redone[i][1] for i in range(len(redone))})
+    upstream = _upstream(
+        {i: frozenset().union(*(inputs for _, inputs in redone[i])) for i in range(count)}
+    )
     results = []
     for index, claim in enumerate(example.claims):
-        recomputed, inputs = redone[index]
+        recomputed, inputs = redone[index][matched.get(index, 0)]
         wrong_above = sorted(i for i in upstream[index] if verdicts[i] == "wrong")
         carried_from: tuple[str, ...] = ()
         if verdicts[index] == "carried":

@@ -15,7 +15,11 @@ author's world, where a quantity's value is:
 * for ``grad(f, x)`` not stated: ``1`` if ``x`` is ``f``, else the chain rule
   ``sum over the quantities c that read x (and lead to f) of
   grad(f, c) * d c / d x``, each ``grad(f, c)`` the author's value and each local
-  derivative ``d c / d x`` evaluated at the author's forward values.
+  derivative ``d c / d x`` evaluated at the author's forward values: at the
+  values of what ``c`` reads or, in the second recomputation (``own_values``),
+  at ``c``'s own value where the derivative is written in it
+  (``sigmoid' = c (1 - c)``), as hand derivations do. Either recomputation
+  counts (:func:`nbn.check.verdict.judge`).
 
 The recomputation of a claim is its own step done in that world: a defined
 quantity's definition, a gradient's chain-rule sum, a parameter's update, or the
@@ -62,11 +66,22 @@ class Derivation:
     example : WorkedExample
     exact : callable
         ``exact(n)``: the exact :class:`SympyOracle` of world ``n``.
+    own_values : bool, default False
+        Evaluate local derivatives written in the node's own value (``c = sigmoid(z)``:
+        ``d c / d z = c (1 - c)``; ``exp``: ``c``; ``tanh``: ``1 - c^2``) at the
+        author's value of ``c``, as one does by hand, instead of at the author's
+        value of ``z``.
     """
 
-    def __init__(self, example: WorkedExample, exact: Callable[[int], SympyOracle]) -> None:
+    def __init__(
+        self,
+        example: WorkedExample,
+        exact: Callable[[int], SympyOracle],
+        own_values: bool = False,
+    ) -> None:
         self.example = example
         self.exact = exact
+        self.own_values = own_values
         self.backend = SympyBackend()
         self.sp = self.backend.sp
         self.stated: dict[Key, tuple[int, Any]] = {}
@@ -158,7 +173,10 @@ class Derivation:
             used.update(reads)
             return value
 
-        local = expr.derivative(self.example.define[c], x)
+        definition = self.example.define[c]
+        local = expr.derivative(definition, x)
+        if self.own_values:
+            local = expr.replace(local, definition, expr.Name(c))
         return evaluate(local, self.backend, lookup), frozenset(used)
 
     # -- one claim's step ------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "grads_in",
     "names_in",
     "parse",
+    "replace",
     "to_text",
 ]
 
@@ -456,6 +457,25 @@ def derivative(node: Node, x: str) -> Node:
             return _ZERO
         return _mul(local, da)
     raise ExpressionError(f"no derivative of {to_text(node)!r} (grad and after are claims only)")
+
+
+def replace(node: Node, target: Node, replacement: Node) -> Node:
+    """``node`` with every subtree equal to ``target`` replaced by ``replacement``."""
+    if node == target:
+        return replacement
+    if isinstance(node, Unary):
+        return Unary(node.op, replace(node.operand, target, replacement))
+    if isinstance(node, Binary):
+        return Binary(
+            node.op,
+            replace(node.left, target, replacement),
+            replace(node.right, target, replacement),
+        )
+    if isinstance(node, Call):
+        return Call(node.func, replace(node.arg, target, replacement))
+    if isinstance(node, After):
+        return After(node.n, replace(node.body, target, replacement))
+    return node
 
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}

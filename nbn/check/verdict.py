@@ -14,6 +14,8 @@ The rules, in order of precedence (the first that holds is the verdict):
    toward zero), and not rounded.
 3. ``carried``: some direct input's verdict is not ``agrees`` and ``S`` matches
    ``R``: the step was done right from a wrong input; the error came earlier.
+   (A step may be redone in two ways, see :mod:`nbn.check.derivation`: a local
+   derivative at the node's inputs or at its own value; either counts.)
 4. ``last-digit``: ``|S - E| < u``; or every direct input agrees and ``S``
    matches ``R`` (rounded intermediates: correctly rounded inputs can move a
    result by more than one unit, and that is not an error).
@@ -59,30 +61,35 @@ def matches(stated: Printed, x: Fraction) -> bool:
 def judge(
     stated: Printed,
     exact: Fraction,
-    recomputed: Fraction | None,
-    input_verdicts: Sequence[str],
-) -> str:
-    """The verdict on ``stated`` (rules in the module docstring).
+    recomputations: Sequence[tuple[Fraction | None, Sequence[str]]],
+) -> tuple[str, int | None]:
+    """The verdict on ``stated`` (rules in the module docstring), and which
+    recomputation it matched (for ``carried`` and rounded intermediates).
 
     Parameters
     ----------
     stated : Printed
     exact : Fraction
         The exact value (or its 50-digit approximation).
-    recomputed : Fraction or None
-        The step redone from the stated direct inputs (``None`` if it cannot be
-        redone, e.g. a stated input outside a function's domain).
-    input_verdicts : sequence of str
-        The verdicts of the stated direct inputs (empty if none is stated).
+    recomputations : sequence of (R, input verdicts)
+        Each way of redoing the step from the stated inputs (``R`` is ``None``
+        if it cannot be redone, e.g. a stated input outside a function's domain)
+        with the verdicts of the stated inputs it read. Any of them counts.
     """
     if rounds_to(stated, exact):
-        return "agrees"
+        return "agrees", None
     if truncates_to(stated, exact):
-        return "truncated"
-    redone = recomputed is not None and matches(stated, recomputed)
-    inputs_agree = all(v == "agrees" for v in input_verdicts)
-    if redone and input_verdicts and not inputs_agree:
-        return "carried"
-    if _within_unit(stated, exact) or (redone and input_verdicts and inputs_agree):
-        return "last-digit"
-    return "wrong"
+        return "truncated", None
+    redone = [
+        (i, all(v == "agrees" for v in verdicts))
+        for i, (recomputed, verdicts) in enumerate(recomputations)
+        if recomputed is not None and verdicts and matches(stated, recomputed)
+    ]
+    carried = [i for i, inputs_agree in redone if not inputs_agree]
+    if carried:
+        return "carried", carried[0]
+    if _within_unit(stated, exact):
+        return "last-digit", None
+    if redone:
+        return "last-digit", redone[0][0]
+    return "wrong", None
