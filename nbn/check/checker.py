@@ -245,29 +245,24 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
     ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
     count = len(example.claims)
     redone = [[way.recompute(i) for way in ways] for i in range(count)]
+    direct = {i: frozenset().union(*(inputs for _, inputs in redone[i])) for i in range(count)}
     verdicts: dict[int, str] = {}
     matched: dict[int, int] = {}
-
-    def verdict(index: int) -> str:
-        if index not in verdicts:
-            claim = example.claims[index]
-            if claim.stated is None:
-                verdicts[index] = "unanswered"
-            else:
-                candidates = [
-                    (recomputed, [verdict(i) for i in sorted(inputs)])
-                    for recomputed, inputs in redone[index]
-                ]
-                verdicts[index], way = judge(claim.stated, exacts[index], candidates)
-                if way is not None:
-                    matched[index] = way
-        return verdicts[index]
-
-    for index in range(count):
-        verdict(index)
-    upstream = _upstream(
-        {i: frozenset().union(*(inputs for _, inputs in redone[i])) for i in range(count)}
-    )
+    # judged inputs first (the claims' inputs form a DAG: forward values read
+    # earlier forward values, gradients read gradients nearer f and forward values)
+    for index in _inputs_first(direct):
+        claim = example.claims[index]
+        if claim.stated is None:
+            verdicts[index] = "unanswered"
+            continue
+        candidates = [
+            (recomputed, [verdicts[i] for i in sorted(inputs)])
+            for recomputed, inputs in redone[index]
+        ]
+        verdicts[index], way = judge(claim.stated, exacts[index], candidates)
+        if way is not None:
+            matched[index] = way
+    upstream = _upstream(direct)
     results = []
     for index, claim in enumerate(example.claims):
         recomputed, inputs = redone[index][matched.get(index, 0)]
@@ -294,6 +289,25 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
             )
         )
     return tuple(results)
+
+
+def _inputs_first(inputs: dict[int, frozenset[int]]) -> list[int]:
+    """The claims ordered so that each comes after its inputs (iterative, no recursion)."""
+    order: list[int] = []
+    done: set[int] = set()
+    for start in inputs:
+        stack = [(start, iter(sorted(inputs[start])))]
+        while stack:
+            node, pending = stack[-1]
+            child = next((i for i in pending if i not in done and i != node), None)
+            if child is None:
+                stack.pop()
+                if node not in done:
+                    done.add(node)
+                    order.append(node)
+            elif all(child != n for n, _ in stack):
+                stack.append((child, iter(sorted(inputs[child]))))
+    return order
 
 
 def _upstream(inputs: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
