@@ -93,13 +93,21 @@ def _check_finite(example: WorkedExample, oracle: str, step: int, params: dict[s
             raise _failure(example, oracle, step, ValueError(f"{name} became {v}"))
 
 
+def _symbols(train: Train) -> dict[str, Any]:
+    """One SymPy symbol per parameter, named by nbn (``p0, p1, ...``), never by the file:
+    ``lambdify`` prints the symbols' names into the code it compiles."""
+    import sympy as sp
+
+    return {p: sp.Dummy(f"p{i}") for i, p in enumerate(train.params)}
+
+
 def _sympy_run(
     example: WorkedExample, train: Train, keep: set[int], last: int, deadline: Deadline | None
 ) -> dict[int, dict[str, float]]:
     import sympy as sp
 
     backend = SympyBackend()
-    symbols = {p: sp.Dummy(p) for p in train.params}
+    symbols = _symbols(train)
     values: dict[str, Any] = {
         n: symbols[n] if n in symbols else backend.number(g.value) for n, g in example.given.items()
     }
@@ -146,7 +154,7 @@ def _engine_run(
 ) -> dict[int, dict[str, float]]:
     import sympy as sp
 
-    symbols = {p: sp.Dummy(p) for p in train.params}
+    symbols = _symbols(train)
     givens: dict[str, Any] = {
         n: symbols[n] if n in symbols else sp.Rational(g.value.numerator, g.value.denominator)
         for n, g in example.given.items()
