@@ -157,3 +157,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check"])
     assert info.value.code == 2
     assert main(["check", "--time-limit", "0", "x.nbn.toml"]) == 2
+
+
+def test_svg_title_is_plain_text(neuron: Path, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    # "$...$" would be mathematics to matplotlib; a file's title is text
+    neuron.write_text(NEURON.replace('"OR neuron"', '"costs $5 and $\\\\frac{"'), encoding="utf-8")
+    out = tmp_path / "dollar.svg"
+    assert main(["check", "--svg", str(out), str(neuron)]) == 1
+    assert "costs $5 and $\\frac{" in out.read_text(encoding="utf-8")

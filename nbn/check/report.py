@@ -206,6 +206,7 @@ def to_svg(example: WorkedExample, of: str | None = None, **options: Any) -> str
     nodes = {n: v for n, v in engine.nodes.items() if n == root or n in example.depends[root]}
     from ..graph import render
 
-    options.setdefault("title", example.title)
+    # matplotlib reads "$...$" as mathematics: the file's title is plain text
+    options.setdefault("title", example.title.replace("$", r"\$"))
     built = graph.Graph(nodes=nodes, output=engine.nodes[root], data=data & set(nodes))
     return render.to_svg(built, **options)
