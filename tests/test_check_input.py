@@ -132,6 +132,13 @@ def test_unknown_top_level_key_and_train_errors() -> None:
     assert "[train]" in str(error)
 
 
+def test_learning_rate_must_be_positive() -> None:
+    train = '[train]\nloss = "s"\nparams = ["w"]\nlearning_rate = "-0.1"\n[claims]'
+    error = error_of(OK.replace("[claims]", train))
+    assert (error.table, error.key) == ("train", "learning_rate")
+    assert "expected a positive number, got -0.1" in str(error)
+
+
 def test_after_step_count_is_bounded() -> None:
     train = '[train]\nloss = "s"\nparams = ["w"]\nlearning_rate = 1\n[claims]'
     error = error_of(OK.replace("[claims]", train) + '"after(1000000, w)" = 1\n')

@@ -462,6 +462,8 @@ class _Loader:
             rate = parse_number(table["learning_rate"])
         except ValueError as error:
             raise self.error("train", "learning_rate", str(error)) from None
+        if rate.value <= 0:
+            raise self.error("train", "learning_rate", f"expected a positive number, got {rate}")
         return Train(loss, tuple(params), rate)
 
     def claims(
