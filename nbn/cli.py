@@ -1,10 +1,18 @@
-"""The ``nbn`` command line: ``nbn verify`` (also ``python -m nbn verify``).
+"""The ``nbn`` command line: ``nbn verify`` and ``nbn check`` (also ``python -m nbn ...``).
 
 ``verify`` checks every claim of the article ledger (:mod:`nbn.ledger`) and
 prints one line per claim, then a summary; ``--json`` prints the results as a
 JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
 exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
 a usage error (unknown claim id, SymPy missing).
+
+``check FILE...`` checks worked-example files (:mod:`nbn.check`): a table per
+file (claim, stated, exact, verdict, oracles), where carried errors came from,
+the first wrong steps and a summary; ``--json`` prints one object per claim
+instead; ``--trace [--of NAME]`` prints every quantity's value and gradient as a
+Markdown table; ``--svg OUT`` also draws the example's graph. Exit status 0 when
+every claim agrees (or has exactly its ``[expect]``-ed verdict), 1 when one does
+not, 2 when a file cannot be checked (the message names file, table and key).
 """
 
 from __future__ import annotations
@@ -65,7 +73,102 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="check only this claim (may be repeated); ids as listed by 'nbn verify'",
     )
+    check = commands.add_parser(
+        "check",
+        help="check hand-worked examples (*.nbn.toml files)",
+        description="Check every claim of worked-example files against SymPy, the scalar "
+        "graph engine and finite differences, and judge each stated value on its printed "
+        "digits (agrees, truncated, carried, last-digit, wrong). Exit status 0 when every "
+        "claim agrees or has its expected verdict, 1 otherwise, 2 if a file cannot be checked.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="a worked-example file")
+    check.add_argument("--json", action="store_true", help="print one JSON object per claim")
+    check.add_argument(
+        "--trace",
+        action="store_true",
+        help="print every given and defined quantity with its value and gradient (Markdown)",
+    )
+    check.add_argument(
+        "--of",
+        metavar="NAME",
+        help="with --trace or --svg: the quantity to differentiate (default: [train].loss)",
+    )
+    check.add_argument("--svg", metavar="OUT", help="draw the example's graph to OUT (one FILE)")
+    check.add_argument(
+        "--reveal", action="store_true", help="show the exact values of unanswered ('?') claims"
+    )
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="wall-time limit per file (default 60)",
+    )
     return parser
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .check import CheckError, OracleDisagreementError, check, load
+
+    if args.svg and len(args.files) != 1:
+        print(f"nbn check: --svg draws one file, got {len(args.files)} files", file=err)
+        return 2
+    if not args.time_limit > 0:
+        print(f"nbn check: --time-limit must be positive, got {args.time_limit}", file=err)
+        return 2
+    reports = []
+    status = 0
+    for file in args.files:
+        try:
+            example = load(file)
+            if args.trace:
+                from .check import trace_markdown
+
+                heading = f"## {example.title} ({file})\n\n" if len(args.files) > 1 else ""
+                print(heading + trace_markdown(example, args.of), file=out)
+                continue
+            reports.append(check(example, args.time_limit))
+            if args.svg:
+                _write_svg(example, args.of, args.svg)
+        except CheckError as error:
+            print(f"nbn check: {error}", file=err)
+            status = 2
+        except OracleDisagreementError as error:
+            print(f"nbn check: {file}: {error}", file=err)
+            status = 2
+        except ImportError as error:
+            print(f"nbn check: {error}", file=err)
+            status = 2
+    if args.trace:
+        return status
+    if args.json:
+        from .check import to_json
+
+        print(to_json(reports, args.reveal), file=out)
+    elif reports:
+        from .check import format_table
+
+        print(format_table(reports, args.reveal), file=out)
+    if status:
+        return status
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def _write_svg(example: Any, of: str | None, path: str) -> None:
+    from pathlib import Path
+
+    from .check import CheckError, to_svg
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "--svg draws with matplotlib, which is not installed: pip install matplotlib"
+        ) from None
+    try:
+        Path(path).write_text(to_svg(example, of), encoding="utf-8")
+    except OSError as error:
+        raise CheckError(path, None, None, f"cannot write the SVG ({error.strerror})") from None
 
 
 def _short(value: Any, decimals: int | None) -> str:
@@ -104,7 +207,7 @@ def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: Te
     if not _sympy_available():
         print(
             "nbn verify: SymPy is not installed, and the ledger's symbolic oracle needs it.\n"
-            "Install the test extra:  pip install 'nbn[test]'",
+            "SymPy is a dependency of nbn: reinstall nbn, or  pip install sympy",
             file=err,
         )
         return 2
@@ -163,5 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.command == "verify":
         return _verify(args.claim, args.json, sys.stdout, sys.stderr)
+    if args.command == "check":
+        return _check(args, sys.stdout, sys.stderr)
     parser.print_help(sys.stderr)
     return 2

@@ -331,7 +331,7 @@ def test_cli_without_sympy_says_how_to_install_it(
 ) -> None:
     monkeypatch.setattr(cli, "_sympy_available", lambda: False)
     assert cli.main(["verify"]) == 2
-    assert "pip install 'nbn[test]'" in capsys.readouterr().err
+    assert "pip install sympy" in capsys.readouterr().err
 
 
 def test_cli_without_a_command_prints_help_and_exits_2(
@@ -341,17 +341,21 @@ def test_cli_without_a_command_prints_help_and_exits_2(
     assert "verify" in capsys.readouterr().err
 
 
-def test_python_dash_m_nbn_runs_the_cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import runpy
+def test_python_dash_m_nbn_runs_the_cli() -> None:
+    # a subprocess: nbn's pytest plugin makes pytest import nbn's modules through its
+    # assertion-rewriting loader, which runpy cannot run a module with
+    import subprocess
     import sys
 
-    monkeypatch.setattr(sys, "argv", ["nbn", "verify", "--claim", "or-single-loss"])
-    with pytest.raises(SystemExit) as exit_status:
-        runpy.run_module("nbn", run_name="__main__")
-    assert exit_status.value.code == 0
-    assert "1 claim: 1 passed, 0 failed" in capsys.readouterr().out
+    done = subprocess.run(
+        [sys.executable, "-m", "nbn", "verify", "--claim", "or-single-loss"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 claim: 1 passed, 0 failed" in done.stdout
 
 
 # Last: it empties the cache that the tests above share.

@@ -10,20 +10,23 @@ from typing import Any
 import numpy as np
 
 from ..costs import compute_cost
+from ..examples import article_numbers, printed
 from .core import Claim, Oracle, ledger_cache
 from .oracles import (
     GraphRun,
     exact,
     fd_gradient,
+    fd_neuron_params,
     graph_batch,
+    graph_descent,
     reference_train_neuron,
-    sym_batch_neuron,
+    sym_descent,
     sympy,
     to_float,
 )
 from .runs import OR_B, OR_W, Pass, Training, neuron_pass, or_data, train_neuron
 
-__all__ = ["CLAIMS", "FLAT_FRACTION", "flattening_epoch"]
+__all__ = ["CLAIMS", "FLAT_FRACTION", "FROM_EXAMPLES", "flattening_epoch"]
 
 COST = "Cost Function"
 DERIVATIVE = "The derivative of Cost Function"
@@ -31,6 +34,24 @@ SYMPY_TOL = 1e-12
 FD_TOL = 1e-6
 #: A 5000-epoch run in float64 drifts from an independent implementation by ~1e-13.
 TRAIN_TOL = 1e-9
+
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "batch-or-cost": ("article-batch-iteration.nbn.toml", "cost"),
+    "batch-or-cost-after-update": ("article-batch-iteration.nbn.toml", "after(1, cost)"),
+    "batch-or-second-gradients": (
+        "article-batch-iteration.nbn.toml",
+        "after(1, grad(cost, w1))",
+        "after(1, grad(cost, w2))",
+        "after(1, grad(cost, b))",
+    ),
+    "batch-or-cost-5000": ("article-batch-iteration.nbn.toml", "after(5000, cost)"),
+}
+(_COST,) = printed(*FROM_EXAMPLES["batch-or-cost"])
+(_COST_1,) = printed(*FROM_EXAMPLES["batch-or-cost-after-update"])
+_DW1, _DW2, _DB = printed(*FROM_EXAMPLES["batch-or-second-gradients"])
+(_COST_5000,) = printed(*FROM_EXAMPLES["batch-or-cost-5000"])
 
 RATE = 1.0
 EPOCHS = 5000
@@ -61,17 +82,9 @@ def _training() -> Training:
 
 @ledger_cache
 def _sym(iteration: int) -> dict[str, Any]:
-    """SymPy's cost and gradients at iteration 0 (exact inputs) or 1 (30 digits)."""
+    """SymPy's cost and gradients at iteration 0 (exact inputs) or later (40 digits)."""
     X, Y = _data()
-    W: list[Any] = [exact(w) for w in OR_W]
-    b: Any = exact(OR_B)
-    result = sym_batch_neuron(X, Y, W, b)
-    for _ in range(iteration):
-        W = [(w - g).evalf(40) for w, g in zip(W, result["dW"], strict=True)]
-        b = (b - result["db"]).evalf(40)
-        result = sym_batch_neuron(X, Y, W, b)
-    result["W"], result["b"] = W, b
-    return result
+    return sym_descent(X, Y, OR_W, OR_B, learning_rate=RATE, steps=iteration)
 
 
 def _sym_floats(iteration: int, key: str) -> tuple[float, ...]:
@@ -83,13 +96,7 @@ def _sym_floats(iteration: int, key: str) -> tuple[float, ...]:
 def _graph(iteration: int) -> GraphRun:
     """The engine's batch graph, at W and b stepped by the engine's own gradients."""
     X, Y = _data()
-    W, b = list(OR_W), OR_B
-    run = graph_batch(X, Y, W, b)
-    for _ in range(iteration):
-        W = [w - RATE * run.grad(f"w{i + 1}") for i, w in enumerate(W)]
-        b = b - RATE * run.grad("b")
-        run = graph_batch(X, Y, W, b)
-    return run
+    return graph_descent(lambda W, b: graph_batch(X, Y, W, b), OR_W, OR_B, RATE, iteration)
 
 
 def _graph_params(iteration: int) -> tuple[float, ...]:
@@ -105,11 +112,7 @@ def _graph_gradients(iteration: int) -> tuple[float, ...]:
 def _fd_gradients(iteration: int) -> tuple[float, ...]:
     X, Y = or_data()
     run = train_neuron(X, Y, OR_W, OR_B, RATE, iteration)
-
-    def cost(params: np.ndarray) -> float:
-        return neuron_pass(X, Y, tuple(params[:2]), float(params[2])).cost
-
-    return tuple(fd_gradient(cost, [*run.W, run.b]))
+    return fd_neuron_params(lambda W, b: neuron_pass(X, Y, W, b).cost, run.W, run.b)
 
 
 def _library_gradients(iteration: int) -> tuple[float, ...]:
@@ -296,8 +299,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-cost",
         section=DERIVATIVE,
-        statement="The initial cost over the four OR examples is 0.089.",
-        article_value=0.089,
+        statement=f"The initial cost over the four OR examples is {_COST}.",
+        article_value=article_numbers(*FROM_EXAMPLES["batch-or-cost"]),
         decimals=3,
         inputs=_INPUTS,
         compute=lambda: _pass(0).cost,
@@ -345,8 +348,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-cost-after-update",
         section=DERIVATIVE,
-        statement="After that update the cost is down from 0.089 to 0.084.",
-        article_value=0.084,
+        statement=f"After that update the cost is down from {_COST} to {_COST_1}.",
+        article_value=article_numbers(*FROM_EXAMPLES["batch-or-cost-after-update"]),
         decimals=3,
         inputs=_INPUTS,
         compute=lambda: _pass(1).cost,
@@ -360,9 +363,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-second-gradients",
         section=DERIVATIVE,
-        statement="The second iteration's gradients are dCost/dW = (-0.044, -0.035) and "
-        "dCost/db = -0.031.",
-        article_value=(-0.044, -0.035, -0.031),
+        statement=f"The second iteration's gradients are dCost/dW = ({_DW1}, {_DW2}) and "
+        f"dCost/db = {_DB}.",
+        article_value=article_numbers(*FROM_EXAMPLES["batch-or-second-gradients"]),
         decimals=3,
         inputs=_INPUTS,
         compute=lambda: _library_gradients(1),
@@ -376,8 +379,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-cost-5000",
         section=DERIVATIVE,
-        statement="After 5000 epochs the cost has decreased steadily to about 0.0005.",
-        article_value=0.0005,
+        statement=f"After 5000 epochs the cost has decreased steadily to about {_COST_5000}.",
+        article_value=article_numbers(*FROM_EXAMPLES["batch-or-cost-5000"]),
         decimals=4,
         inputs=f"{_INPUTS}; 5000 epochs; cost after the last update",
         compute=lambda: _training().costs[-1],

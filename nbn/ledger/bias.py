@@ -3,30 +3,45 @@ gradient, one gradient-descent step and the new prediction and loss."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from .._validate import FloatArray
+from ..examples import article_numbers, printed
 from .core import Claim, Oracle, ledger_cache
 from .oracles import (
     GraphRun,
-    exact,
-    fd_gradient,
+    graph_descent,
     graph_or_neuron,
     reference_train_neuron,
     sym_batch_neuron,
+    sym_descent,
     sympy,
     to_float,
 )
 from .runs import OR_B, OR_W, Pass, neuron_pass, or_data, train_neuron
+from .single_neuron import first_example, first_fd, first_graph, first_pass, first_sympy
 
-__all__ = ["CLAIMS"]
+__all__ = ["CLAIMS", "FROM_EXAMPLES"]
 
 BIAS = "Bias"
 SYMPY_TOL = 1e-12
 FD_TOL = 1e-6
+
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "bias-forward-unchanged": ("article-bias-step.nbn.toml", "y_hat", "L"),
+    "bias-gradient": ("article-bias-step.nbn.toml", "grad(L, b)"),
+    "bias-step": ("article-bias-step.nbn.toml", "after(1, b)"),
+    "bias-new-prediction": ("article-bias-step.nbn.toml", "after(1, y_hat)"),
+    "bias-new-loss": ("article-bias-step.nbn.toml", "after(1, L)"),
+}
+_Y_HAT, _LOSS = printed(*FROM_EXAMPLES["bias-forward-unchanged"])
+(_DB,) = printed(*FROM_EXAMPLES["bias-gradient"])
+(_NEW_B,) = printed(*FROM_EXAMPLES["bias-step"])
+(_NEW_Y_HAT,) = printed(*FROM_EXAMPLES["bias-new-prediction"])
+(_NEW_LOSS,) = printed(*FROM_EXAMPLES["bias-new-loss"])
 
 #: Learning rate of the article's single bias step.
 STEP_RATE = 1.0
@@ -36,30 +51,18 @@ _FIRST = (
 )
 
 
-def _first_example() -> tuple[FloatArray, FloatArray]:
-    X, Y = or_data()
-    return X[:, :1], Y[:, :1]
-
-
-@ledger_cache
-def _before() -> Pass:
-    X, Y = _first_example()
-    return neuron_pass(X, Y, OR_W, OR_B)
-
-
 @ledger_cache
 def _after() -> Pass:
     """The pass after one step: the layer's own update, then a new forward pass."""
+    from ..costs import compute_cost
     from ..linear import LinearLayer
     from ..sigmoid import SigmoidLayer
 
-    X, Y = _first_example()
+    X, Y = first_example()
     linear = LinearLayer(input_shape=X.shape, n_out=1)
     linear.params["W"] = np.array([OR_W])
     linear.params["b"] = np.array([[OR_B]])
     activation = SigmoidLayer(linear.Z.shape)
-    from ..costs import compute_cost
-
     activation.forward(linear.forward(X))
     _, dA = compute_cost(Y, activation.A)
     linear.backward(activation.backward(dA))
@@ -69,43 +72,16 @@ def _after() -> Pass:
 
 
 @ledger_cache
-def _sym_before() -> dict[str, Any]:
-    X, Y = _first_example()
-    return sym_batch_neuron(X.tolist(), Y[0].tolist(), [exact(w) for w in OR_W], 0)
-
-
-@ledger_cache
 def _sym_after() -> dict[str, Any]:
-    X, Y = _first_example()
-    before = _sym_before()
-    W = [exact(w) - STEP_RATE * g for w, g in zip(OR_W, before["dW"], strict=True)]
-    b = 0 - sympy().Integer(int(STEP_RATE)) * before["db"]
-    result = sym_batch_neuron(X.tolist(), Y[0].tolist(), W, b)
-    result["b"] = b
-    return result
-
-
-def _graph_before() -> GraphRun:
-    # exact: sigmoid(0) = 1/2 with Fraction payloads
-    return graph_or_neuron(
-        [Fraction(0), Fraction(0)], Fraction(0), (Fraction(1, 10), Fraction(3, 5)), Fraction(0)
-    )
+    X, Y = first_example()
+    return sym_descent(X.tolist(), Y[0].tolist(), OR_W, OR_B, learning_rate=STEP_RATE, steps=1)
 
 
 def _graph_after() -> GraphRun:
-    before = _graph_before()
-    b = float(Fraction(0) - Fraction(int(STEP_RATE)) * before.graph["b"].grad)
-    w = [float(Fraction(1, 10)), float(Fraction(3, 5))]
-    return graph_or_neuron([0.0, 0.0], 0.0, w, b)
-
-
-def _fd_bias() -> float:
-    X, Y = _first_example()
-
-    def loss(b: np.ndarray) -> float:
-        return neuron_pass(X, Y, OR_W, float(b[0])).cost
-
-    return float(fd_gradient(loss, [OR_B])[0])
+    """The engine's neuron after one step with its own gradient (float payloads)."""
+    X, Y = first_example()
+    x, y = X[:, 0].tolist(), float(Y[0, 0])
+    return graph_descent(lambda W, b: graph_or_neuron(x, y, W, b), OR_W, OR_B, STEP_RATE, steps=1)
 
 
 #: Weights tried to show that, without a bias, the loss at the origin cannot move.
@@ -113,7 +89,7 @@ NO_BIAS_WEIGHTS: tuple[tuple[float, float], ...] = ((0.1, 0.6), (-3.0, 5.0), (10
 
 
 def _no_bias_library() -> tuple[float, ...]:
-    X, Y = _first_example()
+    X, Y = first_example()
     return tuple(neuron_pass(X, Y, w, 0.0).cost for w in NO_BIAS_WEIGHTS)
 
 
@@ -121,7 +97,7 @@ def _no_bias_sympy() -> tuple[float, ...]:
     """The loss at x = (0, 0) as a function of symbolic w1, w2: it has no w in it."""
     sp = sympy()
     w1, w2 = sp.symbols("w1 w2")
-    X, Y = _first_example()
+    X, Y = first_example()
     cost = sym_batch_neuron(X.tolist(), Y[0].tolist(), [w1, w2], 0)["cost"]
     if cost.free_symbols & {w1, w2}:
         raise AssertionError(f"the loss depends on the weights: {cost}")
@@ -161,7 +137,7 @@ CLAIMS: tuple[Claim, ...] = (
         id="no-bias-stuck-at-origin",
         section=BIAS,
         statement="Without a bias the line passes through the origin: at x = (0, 0) the "
-        "prediction is 0.5 and the loss 0.125 whatever the weights.",
+        f"prediction is {_Y_HAT} and the loss {_LOSS} whatever the weights.",
         article_value=None,
         decimals=None,
         inputs=f"OR example 1: x = (0, 0), y = 0; no bias; weights {NO_BIAS_WEIGHTS}",
@@ -176,20 +152,23 @@ CLAIMS: tuple[Claim, ...] = (
         id="bias-forward-unchanged",
         section=BIAS,
         statement="Adding a bias node with b = 0 leaves the forward pass unchanged: "
-        "y_hat = 0.5 and loss 0.125.",
-        article_value=(0.5, 0.125),
+        f"y_hat = {_Y_HAT} and loss {_LOSS}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-forward-unchanged"]),
         decimals=3,
         inputs=_FIRST,
-        compute=lambda: (_before().A, _before().cost),
+        compute=lambda: (first_pass().A, first_pass().cost),
         oracles=(
             Oracle(
                 "sympy",
-                lambda: (to_float(_sym_before()["y_hat"][0]), to_float(_sym_before()["cost"])),
+                lambda: (to_float(first_sympy()["y_hat"][0]), to_float(first_sympy()["cost"])),
                 SYMPY_TOL,
             ),
             Oracle(
                 "graph-engine",
-                lambda: (_graph_before().value("y_hat"), _graph_before().output),
+                lambda: (
+                    first_graph(with_bias=True).value("y_hat"),
+                    first_graph(with_bias=True).output,
+                ),
                 SYMPY_TOL,
             ),
         ),
@@ -198,16 +177,16 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-gradient",
         section=BIAS,
-        statement="The gradient of the loss with respect to the bias is +0.125 "
-        "(= (y_hat - y) sigma'(0) = 0.5 x 0.25), although both weight gradients are zero.",
-        article_value=0.125,
+        statement=f"The gradient of the loss with respect to the bias is +{_DB} "
+        f"(= (y_hat - y) sigma'(0) = {_Y_HAT} x 0.25), although both weight gradients are zero.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-gradient"]),
         decimals=3,
         inputs=_FIRST,
-        compute=lambda: _before().db,
+        compute=lambda: first_pass().db,
         oracles=(
-            Oracle("sympy", lambda: to_float(_sym_before()["db"]), SYMPY_TOL),
-            Oracle("finite-difference", _fd_bias, FD_TOL),
-            Oracle("graph-engine", lambda: _graph_before().grad("b"), SYMPY_TOL),
+            Oracle("sympy", lambda: to_float(first_sympy()["db"]), SYMPY_TOL),
+            Oracle("finite-difference", lambda: first_fd()[2], FD_TOL),
+            Oracle("graph-engine", lambda: first_graph(with_bias=True).grad("b"), SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
     ),
@@ -215,8 +194,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="bias-step",
         section=BIAS,
         statement="One gradient-descent step with learning rate 1 moves the bias to "
-        "b = 0 - 1 x 0.125 = -0.125.",
-        article_value=-0.125,
+        f"b = 0 - 1 x {_DB} = {_NEW_B}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-step"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().Z[0, 0],  # z = b at x = (0, 0)
@@ -229,8 +208,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-new-prediction",
         section=BIAS,
-        statement="With b = -0.125 the prediction drops from 0.5 to sigma(-0.125), about 0.469.",
-        article_value=0.469,
+        statement=f"With b = {_NEW_B} the prediction drops from {_Y_HAT} to sigma({_NEW_B}), "
+        f"about {_NEW_Y_HAT}.",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-new-prediction"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().A,
@@ -243,9 +223,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="bias-new-loss",
         section=BIAS,
-        statement="After the step the loss is down from 0.125 to 0.1099, which rounds to "
-        "0.110 (the article prints 0.109).",
-        article_value=0.109,
+        statement=f"After the step the loss is down from {_LOSS} to 0.1099, which rounds to "
+        f"0.110 (the article prints {_NEW_LOSS}).",
+        article_value=article_numbers(*FROM_EXAMPLES["bias-new-loss"]),
         decimals=3,
         inputs=_FIRST,
         compute=lambda: _after().cost,
@@ -254,9 +234,10 @@ CLAIMS: tuple[Claim, ...] = (
             Oracle("graph-engine", lambda: _graph_after().output, SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
-        erratum="The new loss is 1/2 sigma(-0.125)^2 = 0.10988, which rounds to 0.110 at "
-        "three decimals; the article's 'around 0.109' truncates instead of rounding (every "
-        "other number in this example is rounded). The drop from 0.125 is real either way.",
+        erratum=f"The new loss is 1/2 sigma({_NEW_B})^2 = 0.10988, which rounds to 0.110 at "
+        f"three decimals; the article's 'around {_NEW_LOSS}' truncates instead of rounding "
+        f"(every other number in this example is rounded). The drop from {_LOSS} is real "
+        "either way.",
     ),
     Claim(
         id="bias-zero-start-is-a-convention",

@@ -24,14 +24,17 @@ __all__ = [
     "GraphRun",
     "exact",
     "fd_gradient",
+    "fd_neuron_params",
     "graph_2_3_1_cost_gradients",
     "graph_batch",
     "graph_dense",
+    "graph_descent",
     "graph_or_neuron",
     "payload_float",
     "reference_train_2layer",
     "reference_train_neuron",
     "sym_batch_neuron",
+    "sym_descent",
     "sym_sigmoid",
     "sym_two_layer",
     "to_float",
@@ -118,6 +121,52 @@ def sym_batch_neuron(
     }
 
 
+def sym_descent(
+    X: Sequence[Sequence[float]],
+    Y: Sequence[float],
+    W: Sequence[float],
+    b: float,
+    learning_rate: float = 1.0,
+    steps: int = 0,
+) -> dict[str, Any]:
+    """:func:`sym_batch_neuron` after ``steps`` full-batch gradient-descent updates.
+
+    The parameters enter as the exact decimals they print as (:func:`exact`) and
+    stay exact while every update is rational; an irrational one is evaluated to
+    40 digits, ten more than the 30 the values are compared at.
+
+    Parameters
+    ----------
+    X : n_in rows of m numbers
+    Y : m labels
+    W : n_in starting weights
+    b : starting bias
+    learning_rate : the step size of every update (the article's 1 by default)
+    steps : number of updates (by default 0: the starting point)
+
+    Returns
+    -------
+    dict
+        :func:`sym_batch_neuron`'s entries at the parameters reached, plus ``"W"``
+        (list) and ``"b"``: those parameters.
+    """
+    rate = exact(learning_rate)
+    weights = [exact(w) for w in W]
+    bias = exact(b)
+    result = sym_batch_neuron(X, Y, weights, bias)
+    for _ in range(steps):
+        weights = [_settle(w - rate * g) for w, g in zip(weights, result["dW"], strict=True)]
+        bias = _settle(bias - rate * result["db"])
+        result = sym_batch_neuron(X, Y, weights, bias)
+    result["W"], result["b"] = weights, bias
+    return result
+
+
+def _settle(value: Any) -> Any:
+    """An updated parameter: kept if rational, else evaluated to 40 digits."""
+    return value if value.is_Rational else value.evalf(40)
+
+
 def sym_two_layer(
     X: FloatArray, Y: FloatArray, params: Sequence[FloatArray]
 ) -> tuple[Any, list[Any]]:
@@ -174,6 +223,31 @@ def fd_gradient(f: Callable[[FloatArray], float], x: Sequence[float]) -> FloatAr
     """Central finite differences of ``f`` at ``x`` (float64, step ``nbn.FD_STEP``)."""
     point = np.array(x, dtype=np.float64)
     return numerical_gradient(f, point)
+
+
+def fd_neuron_params(
+    cost: Callable[[tuple[float, ...], float], float], W: Sequence[float], b: float
+) -> tuple[float, ...]:
+    """Central finite differences of ``cost(W, b)`` in every weight and in the bias.
+
+    Parameters
+    ----------
+    cost : callable
+        ``cost(W, b) -> float`` for a tuple of n_in weights and a bias.
+    W : n_in weights
+    b : bias
+
+    Returns
+    -------
+    tuple of float
+        ``(dW_1, ..., dW_n_in, db)``.
+    """
+    n_in = len(W)
+
+    def at(params: FloatArray) -> float:
+        return cost(tuple(float(w) for w in params[:n_in]), float(params[n_in]))
+
+    return tuple(float(g) for g in fd_gradient(at, [*W, b]))
 
 
 # -- reference implementations (no nbn layers) ---------------------------------
@@ -336,6 +410,41 @@ def graph_batch(
     return GraphRun(
         _builders().batch_or_cost(rows, [float(y) for y in Y], [float(w) for w in W], float(b))
     )
+
+
+def graph_descent(
+    run_at: Callable[[list[Any], Any], GraphRun],
+    W: Sequence[Any],
+    b: Any,
+    learning_rate: float,
+    steps: int,
+) -> GraphRun:
+    """A graph of the engine after ``steps`` gradient-descent updates of its
+    parameters ``w1..wn`` and ``b``, each update using the engine's own gradients.
+
+    The first graph gets ``W`` and ``b`` as given (``Fraction`` payloads stay exact
+    where they can); the updated parameters are floats, since the sigmoid of a
+    nonzero rational is irrational.
+
+    Parameters
+    ----------
+    run_at : callable
+        ``run_at(W, b) -> GraphRun``: the graph at these parameters, e.g.
+        ``lambda W, b: graph_batch(X, Y, W, b)``.
+    W : n weights
+    b : bias
+    learning_rate : the step size of every update
+    steps : number of updates (0 for the starting point)
+    """
+    weights, bias = list(W), b
+    run = run_at(weights, bias)
+    for _ in range(steps):
+        weights = [
+            payload_float(w) - learning_rate * run.grad(f"w{i + 1}") for i, w in enumerate(weights)
+        ]
+        bias = payload_float(bias) - learning_rate * run.grad("b")
+        run = run_at(weights, bias)
+    return run
 
 
 def graph_dense(

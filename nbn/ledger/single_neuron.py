@@ -12,6 +12,7 @@ import numpy as np
 
 from .._validate import FloatArray
 from ..costs import compute_cost
+from ..examples import article_numbers, printed
 from ..linear import LinearLayer
 from ..predict import predict
 from ..sigmoid import SigmoidLayer, sigmoid
@@ -20,15 +21,24 @@ from .oracles import (
     GraphRun,
     exact,
     fd_gradient,
+    fd_neuron_params,
     graph_or_neuron,
-    sym_batch_neuron,
+    sym_descent,
     sym_sigmoid,
     sympy,
     to_float,
 )
-from .runs import OR_W, Pass, neuron_pass, or_data
+from .runs import OR_B, OR_W, Pass, neuron_pass, or_data
 
-__all__ = ["CLAIMS"]
+__all__ = [
+    "CLAIMS",
+    "FROM_EXAMPLES",
+    "first_example",
+    "first_fd",
+    "first_graph",
+    "first_pass",
+    "first_sympy",
+]
 
 DIG_IN = "Let's dig in"
 LOSS = "Loss Function"
@@ -36,41 +46,58 @@ LOSS = "Loss Function"
 SYMPY_TOL = 1e-12
 FD_TOL = 1e-6
 
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "or-single-forward": ("article-or-neuron.nbn.toml", "z", "y_hat"),
+    "or-single-loss": ("article-or-neuron.nbn.toml", "L"),
+    "or-single-weight-gradients-zero": ("article-or-neuron.nbn.toml", "grad(L, w1)", "grad(L, w2)"),
+}
+_Z, _Y_HAT = printed(*FROM_EXAMPLES["or-single-forward"])
+(_LOSS,) = printed(*FROM_EXAMPLES["or-single-loss"])
+
 _FIRST = "OR example 1: x = (0, 0), y = 0; w = (0.1, 0.6); no bias node (b = 0 in nbn's layer)"
-_W_EXACT = (Fraction(1, 10), Fraction(3, 5))
 
 
-def _first_example() -> tuple[FloatArray, FloatArray]:
+# -- the first OR example, shared with the section "Bias" ----------------------------
+
+
+def first_example() -> tuple[FloatArray, FloatArray]:
+    """The OR table's first example: X of shape (2, 1), Y of shape (1, 1)."""
     X, Y = or_data()
     return X[:, :1], Y[:, :1]
 
 
 @ledger_cache
-def _library() -> Pass:
-    X, Y = _first_example()
-    return neuron_pass(X, Y, OR_W, 0.0)
+def first_pass() -> Pass:
+    """nbn's forward and backward pass on the first example, w = (0.1, 0.6), b = 0."""
+    X, Y = first_example()
+    return neuron_pass(X, Y, OR_W, OR_B)
 
 
 @ledger_cache
-def _sympy() -> dict[str, Any]:
-    X, Y = _first_example()
-    return sym_batch_neuron(X.tolist(), Y[0].tolist(), [exact(w) for w in OR_W], 0)
+def first_sympy() -> dict[str, Any]:
+    """SymPy's values and gradients on the first example (exact rationals)."""
+    X, Y = first_example()
+    return sym_descent(X.tolist(), Y[0].tolist(), OR_W, OR_B)
 
 
-def _graph_exact() -> GraphRun:
-    # Fraction payloads: sigmoid(0) = 1/2 exactly, so every number is exact
-    X, Y = _first_example()
+def first_graph(with_bias: bool = False) -> GraphRun:
+    """The engine's OR neuron on the first example, with or without a bias node.
+
+    Fraction payloads: sigmoid(0) = 1/2 exactly, so every number is exact.
+    """
+    X, Y = first_example()
     x = [Fraction(int(v)) for v in X[:, 0]]
-    return graph_or_neuron(x, Fraction(int(Y[0, 0])), _W_EXACT)
+    w = [Fraction(str(v)) for v in OR_W]
+    return graph_or_neuron(x, Fraction(int(Y[0, 0])), w, Fraction(str(OR_B)) if with_bias else None)
 
 
-def _fd_weights() -> tuple[float, ...]:
-    X, Y = _first_example()
-
-    def loss(w: np.ndarray) -> float:
-        return neuron_pass(X, Y, tuple(w), 0.0).cost
-
-    return tuple(fd_gradient(loss, OR_W))
+@ledger_cache
+def first_fd() -> tuple[float, ...]:
+    """Central differences of nbn's loss on the first example: (dL/dw1, dL/dw2, dL/db)."""
+    X, Y = first_example()
+    return fd_neuron_params(lambda W, b: neuron_pass(X, Y, W, b).cost, OR_W, OR_B)
 
 
 # -- the sigmoid -----------------------------------------------------------------
@@ -226,7 +253,7 @@ CURVATURE_B = 2.0
 
 def _bias_curvature_library() -> float:
     """d2L/db2 at b = 2 (x = (0, 0), y = 0), by central differences of nbn's dL/db."""
-    X, Y = _first_example()
+    X, Y = first_example()
     h = 1e-4
 
     def slope(b: float) -> float:
@@ -346,21 +373,21 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="or-single-forward",
         section=DIG_IN,
-        statement="On the first OR example the linear node gives z = 0 and the sigmoid "
-        "gives y_hat = 0.5.",
-        article_value=(0.0, 0.5),
+        statement=f"On the first OR example the linear node gives z = {_Z} and the sigmoid "
+        f"gives y_hat = {_Y_HAT}.",
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-forward"]),
         decimals=1,
         inputs=_FIRST,
-        compute=lambda: (_library().Z, _library().A),
+        compute=lambda: (first_pass().Z, first_pass().A),
         oracles=(
             Oracle(
                 "sympy",
-                lambda: (to_float(_sympy()["z"][0]), to_float(_sympy()["y_hat"][0])),
+                lambda: (to_float(first_sympy()["z"][0]), to_float(first_sympy()["y_hat"][0])),
                 SYMPY_TOL,
             ),
             Oracle(
                 "graph-engine",
-                lambda: (_graph_exact().value("z"), _graph_exact().value("y_hat")),
+                lambda: (first_graph().value("z"), first_graph().value("y_hat")),
                 SYMPY_TOL,
             ),
         ),
@@ -369,14 +396,14 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="or-single-loss",
         section=LOSS,
-        statement="The squared-error loss of that prediction is 1/2 (0 - 0.5)^2 = 0.125.",
-        article_value=0.125,
+        statement=f"The squared-error loss of that prediction is 1/2 (0 - {_Y_HAT})^2 = {_LOSS}.",
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-loss"]),
         decimals=3,
         inputs=_FIRST,
-        compute=lambda: _library().cost,
+        compute=lambda: first_pass().cost,
         oracles=(
-            Oracle("sympy", lambda: to_float(_sympy()["cost"]), SYMPY_TOL),
-            Oracle("graph-engine", lambda: _graph_exact().output, SYMPY_TOL),
+            Oracle("sympy", lambda: to_float(first_sympy()["cost"]), SYMPY_TOL),
+            Oracle("graph-engine", lambda: first_graph().output, SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
     ),
@@ -388,14 +415,14 @@ CLAIMS: tuple[Claim, ...] = (
         article_value=None,
         decimals=None,
         inputs=_FIRST,
-        compute=lambda: _library().dA,
+        compute=lambda: first_pass().dA,
         oracles=(
             Oracle(
                 "sympy",
                 lambda: _loss_slope_sympy()[LOSS_POINTS.index(0.5)],
                 SYMPY_TOL,
             ),
-            Oracle("graph-engine", lambda: _graph_exact().grad("y_hat"), SYMPY_TOL),
+            Oracle("graph-engine", lambda: first_graph().grad("y_hat"), SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
     ),
@@ -463,16 +490,16 @@ CLAIMS: tuple[Claim, ...] = (
         section=LOSS,
         statement="On the first OR example both weight gradients are exactly zero, because "
         "their local gradients dz/dw1 and dz/dw2 are the inputs x1 = x2 = 0.",
-        article_value=(0.0, 0.0),
+        article_value=article_numbers(*FROM_EXAMPLES["or-single-weight-gradients-zero"]),
         decimals=None,
         inputs=_FIRST,
-        compute=lambda: _library().dW,
+        compute=lambda: first_pass().dW,
         oracles=(
-            Oracle("sympy", lambda: tuple(to_float(g) for g in _sympy()["dW"]), SYMPY_TOL),
-            Oracle("finite-difference", _fd_weights, FD_TOL),
+            Oracle("sympy", lambda: tuple(to_float(g) for g in first_sympy()["dW"]), SYMPY_TOL),
+            Oracle("finite-difference", lambda: first_fd()[:2], FD_TOL),
             Oracle(
                 "graph-engine",
-                lambda: (_graph_exact().grad("w1"), _graph_exact().grad("w2")),
+                lambda: (first_graph().grad("w1"), first_graph().grad("w2")),
                 SYMPY_TOL,
             ),
         ),

@@ -1,0 +1,116 @@
+"""The pytest plugin: ``pytest DIR`` collects ``*.nbn.toml`` files, one item per claim."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+# pytester's in-process runs drop the modules a run imported; import the checker
+# (and SymPy with it) here once, so each run does not import them again.
+import nbn.check.checker
+import nbn.check.report  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def only_our_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inner runs load nbn's plugin alone (other installed plugins cost seconds a run);
+    that installing nbn registers it is checked through its entry point below."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+ARGS = ("-p", "nbn.check.plugin", "-p", "no:cacheprovider")
+
+
+def test_installing_nbn_registers_the_plugin() -> None:
+    plugins = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert plugins.get("nbn-check") == "nbn.check.plugin"
+
+
+# 3/7 = 0.428571...: "0.429" agrees, "0.428" is truncated, "0.43" agrees;
+# p = a * b = 1.5, q = p^2 = 2.25: p stated 1.6 is wrong, q = 1.6^2 = 2.56 carried.
+EXAMPLE = """title = "plugin case"
+[given]
+a = 3
+b = "0.5"
+[define]
+s = "a / 7"
+p = "a * b"
+q = "p * p"
+[claims]
+s = "0.429"
+"s * 1" = "0.428"
+"s + 0" = "0.43"
+p = "1.6"
+q = "2.56"
+[expect]
+"s * 1" = "truncated"
+"""
+
+
+def test_one_item_per_claim_named_by_its_expression(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE)
+    result = pytester.runpytest("--collect-only", "-q", *ARGS)
+    result.stdout.fnmatch_lines(
+        [
+            "case.nbn.toml::s",
+            "case.nbn.toml::s * 1",
+            "case.nbn.toml::s + 0",
+            "case.nbn.toml::p",
+            "case.nbn.toml::q",
+        ]
+    )
+
+
+def test_verdicts_become_outcomes(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE)
+    result = pytester.runpytest("-rxX", *ARGS)
+    # s and s + 0 agree; s * 1 has its expected verdict (xfail); p wrong, q carried
+    result.assert_outcomes(passed=2, failed=2, xfailed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*p: stated 1.6, exact 1.5: wrong*",
+            "*q: stated 2.56, exact 2.25: carried; carried from p*",
+            "*expected verdict truncated*s * 1: stated 0.428*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_an_expected_verdict_is_strict(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE.replace('"s * 1" = "0.428"', '"s * 1" = "0.429"'))
+    result = pytester.runpytest(*ARGS)
+    # s * 1 now agrees, but truncated was expected: it fails
+    result.assert_outcomes(passed=2, failed=3)
+    result.stdout.fnmatch_lines(
+        ["*s * 1: stated 0.429, exact 0.4285714286: agrees (expected truncated)*"]
+    )
+
+
+def test_reportinfo_points_at_the_claims_line(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE)
+    items, _ = pytester.inline_genitems(*ARGS)
+    lines = {item.name: item.reportinfo()[1] for item in items}
+    # 0-based, as pytest's reportinfo: "s" is on line 10 of the file
+    assert lines == {"s": 9, "s * 1": 10, "s + 0": 11, "p": 12, "q": 13}
+
+
+def test_a_bad_file_is_a_collection_error_naming_the_key(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", bad=EXAMPLE.replace('"a / 7"', "\"__import__('os')\""))
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*bad.nbn.toml [[]define[]] key 's' (line 6): expected one of*"])
+
+
+def test_a_file_that_fails_while_computing_fails_its_items(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", zero=EXAMPLE.replace('"a / 7"', '"a / (b - 0.5)"'))
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(failed=5)
+    result.stdout.fnmatch_lines(["*division by zero*"])
+
+
+def test_importing_the_plugin_does_not_import_sympy() -> None:
+    code = "import sys, nbn.check.plugin; sys.exit('sympy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
