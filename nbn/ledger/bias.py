@@ -254,6 +254,7 @@ CLAIMS: tuple[Claim, ...] = (
             Oracle("graph-engine", lambda: _graph_after().output, SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
+        kind="truncated",
         erratum="The new loss is 1/2 sigma(-0.125)^2 = 0.10988, which rounds to 0.110 at "
         "three decimals; the article's 'around 0.109' truncates instead of rounding (every "
         "other number in this example is rounded). The drop from 0.125 is real either way.",
@@ -271,6 +272,7 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("reference", _bias_start_reference, 0.0),),
         tolerance=SYMPY_TOL,
         holds=lambda accuracies: accuracies == (100.0, 100.0),
+        kind="rule-of-thumb",
         erratum="The article says the initial bias is 'always' set to zero; its own FAQ "
         "later says biases can be initialised randomly too. Zero is the usual choice "
         "(random weights already break the symmetry), not a rule.",
