@@ -95,8 +95,8 @@ CLAIMS: tuple[Claim, ...] = (
         section=SECTION,
         statement="Trained on XOR from the OR neuron's start (W = (0.1, 0.6), b = 0), the "
         "single neuron slides to W = 0, b = 0, where it predicts 0.5 for every input: its "
-        "cost stalls at 1/8. (From other starts it can stall elsewhere; this claim is about "
-        "this start only.)",
+        "cost stalls at 1/8; from other starts it can stall elsewhere, so this holds for "
+        "this start only.",
         article_value=None,
         decimals=None,
         inputs=f"XOR data, W = (0.1, 0.6), b = 0, learning rate 1, {EPOCHS} epochs; cost "
