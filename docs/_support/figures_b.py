@@ -59,6 +59,8 @@ __all__ = [
     "network_training",
     "num",
     "one_iteration",
+    "printed",
+    "same_leading_digits",
     "or_training",
     "train_single_neuron",
 ]
@@ -481,6 +483,38 @@ def network_diagram(widths: Sequence[int], *, title: str, names: Sequence[str] =
     ax.axis("off")
     ax.set_title(title)
     return fig
+
+
+# ---------------------------------------------------------------------- digits
+
+
+def printed(value: float) -> str:
+    """A float as Python and NumPy print it: the shortest text that reads back as it.
+
+    This is how the article's notebook printed its costs (``str`` of a NumPy
+    float64), so it shows the article's numbers digit for digit.
+    """
+    return repr(float(value))
+
+
+def _significant_digits(text: str) -> str:
+    mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "")
+    return mantissa.lstrip("0")
+
+
+def same_leading_digits(article: str, ours: float) -> tuple[int, int]:
+    """How many leading significant digits ``ours`` shares with the printed ``article``.
+
+    Returns ``(same, printed)``: the length of the common prefix of the two
+    numbers' significant digits, and how many significant digits the article
+    printed. Both numbers must have the same sign and order of magnitude.
+    """
+    a = _significant_digits(article)
+    b = _significant_digits(printed(ours))
+    if f"{float(article):e}".split("e")[1] != f"{float(ours):e}".split("e")[1]:
+        raise ValueError(f"{article} and {ours!r} differ in order of magnitude")
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return same, len(a)
 
 
 # ---------------------------------------------------------------------- ledger
