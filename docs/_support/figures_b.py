@@ -59,9 +59,9 @@ __all__ = [
     "network_training",
     "num",
     "one_iteration",
+    "or_training",
     "printed",
     "same_leading_digits",
-    "or_training",
     "train_single_neuron",
 ]
 
@@ -513,7 +513,8 @@ def same_leading_digits(article: str, ours: float) -> tuple[int, int]:
     b = _significant_digits(printed(ours))
     if f"{float(article):e}".split("e")[1] != f"{float(ours):e}".split("e")[1]:
         raise ValueError(f"{article} and {ours!r} differ in order of magnitude")
-    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    pairs = enumerate(zip(a, b, strict=False))
+    same = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
     return same, len(a)
 
 
