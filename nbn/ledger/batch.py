@@ -425,7 +425,8 @@ CLAIMS: tuple[Claim, ...] = (
         statement="The statement that the cost curve flattens after about 3000 epochs "
         "cannot be checked as it stands: the epoch depends on what 'flat' means. The "
         "cost first falls below 5%, 2% and 1% of its start at the epochs listed, and "
-        "after 5000 epochs it is still at the last value, in percent of its start (so 0.5% is never reached).",
+        "after 5000 epochs it is still at the last value, in percent of its start (so "
+        "0.5% is never reached).",
         article_value="flattens after about 3000 epochs",
         decimals=None,
         inputs=f"{_INPUTS}; first epoch with cost < 5%, 2%, 1% of the initial cost; "
