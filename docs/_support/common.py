@@ -221,7 +221,7 @@ KIND_LABEL = {
 
 
 def oracle_list(claim: Any) -> str:
-    """"SymPy (1e-12), the graph engine (1e-12)": each oracle with its relative tolerance."""
+    """ "SymPy (1e-12), the graph engine (1e-12)": each oracle with its relative tolerance."""
     return ", ".join(
         f"{ORACLE_TEXT.get(o.name, o.name)} ({tolerance_text(o.tolerance)})"
         if o.tolerance > 0
