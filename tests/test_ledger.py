@@ -237,7 +237,7 @@ def test_article_agreement_is_half_a_unit_of_the_last_printed_digit() -> None:
     assert article_agrees((0.1, 0.2), (0.1,), 1, 1e-12) is False
     assert article_agrees(0.5, None, None, 1e-12) is None
     assert article_agrees("[[ 0.  1.]]", "[[ 0. 1.]]", None, 1e-12) is True
-    assert article_agrees(1.0, "O(n^2)", None, 1e-12) is False
+    assert article_agrees(1.0, "O(n²)", None, 1e-12) is False
 
 
 def test_agree_is_relative_to_the_largest_entry() -> None:

@@ -221,9 +221,13 @@ KIND_LABEL = {
 
 
 def oracle_list(claim: Any) -> str:
-    """ "SymPy (1e-12), the graph engine (1e-12)": each oracle with its relative tolerance."""
+    """Each oracle with the relative tolerance it had to meet.
+
+    For example "SymPy (within 1e-12), the graph engine (within 1e-12)";
+    "exactly" for a tolerance of 0.
+    """
     return ", ".join(
-        f"{ORACLE_TEXT.get(o.name, o.name)} ({tolerance_text(o.tolerance)})"
+        f"{ORACLE_TEXT.get(o.name, o.name)} (within {tolerance_text(o.tolerance)})"
         if o.tolerance > 0
         else f"{ORACLE_TEXT.get(o.name, o.name)} (exactly)"
         for o in claim.oracles
@@ -267,7 +271,7 @@ def badge(
     tip = [f"Claim {claim_id}: {claim.statement}"]
     if not isinstance(result.computed, bool):
         tip.append(f"Computed by nbn: {ledger.format_value(result.computed)}.")
-    tip.append(f"Confirmed by {oracle_list(claim)} (relative tolerances).")
+    tip.append(f"Confirmed by {oracle_list(claim)}, as relative differences.")
     if claim.article_value is not None:
         printed = ledger.format_value(claim.article_value, claim.decimals)
         tip.append(f"The article prints {printed}.")

@@ -264,7 +264,7 @@ CLAIMS: tuple[Claim, ...] = (
         section=BIAS,
         statement="Starting the bias at zero is a convention, not a requirement: from "
         "b = 0.5 the OR neuron learns OR just as well (100% after 5000 epochs).",
-        article_value=None,
+        article_value="initial bias is always set to zero, rather than a random number",
         decimals=None,
         inputs="OR data, W = (0.1, 0.6), learning rate 1, 5000 epochs, from b = 0 and b = 0.5; "
         "accuracies in percent",
