@@ -32,8 +32,8 @@ def predict(
         Labels, 0 or 1.
     Zs : sequence of LinearLayer
         The network's linear layers, first to last.
-    As : sequence of activation layers, as many as ``Zs``
-        The activation layer that follows each linear layer.
+    As : sequence of activation layers
+        The activation layer that follows each linear layer: as many as ``Zs``.
     thresh : float, default 0.5
         Outputs ``>= thresh`` are predicted as 1.
 

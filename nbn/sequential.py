@@ -131,9 +131,10 @@ class Sequential:
         record_every : int, default 100
             The cost is recorded at epochs 0, record_every, 2 * record_every, ...
             (before that epoch's update, as in the article's training loop).
-        cost : callable, default ``nbn.compute_cost``
+        cost : callable, optional
             ``cost(Y, Y_hat) -> (cost, dY_hat)``: the cost and its gradient with
-            respect to the network's output.
+            respect to the network's output; ``nbn.compute_cost`` (squared
+            error) by default.
         progress : bool, default False
             Print a one-line progress report to stderr at each recorded epoch.
 

@@ -199,6 +199,7 @@ def test_built_pages_have_no_raw_roles_or_macros(site: Path) -> None:
         text = re.sub(r"<code\b.*?</code>", "", html, flags=re.S)
         assert not ROLE.search(text), page
         assert not MACRO.search(text), page
+        assert "``" not in text, f"{page}: reST double backticks left in the text"
 
 
 @pytest.mark.slow
