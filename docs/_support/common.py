@@ -51,6 +51,7 @@ import numpy as np
 __all__ = [
     "ClaimCheckError",
     "PageContext",
+    "as_printed",
     "badge",
     "claim_href",
     "expand_macros",
@@ -220,6 +221,26 @@ KIND_LABEL = {
 }
 
 
+def as_printed(value: Any, decimals: int | None = None) -> str:
+    """An article value as the article printed it, not padded to ``decimals``.
+
+    The ledger stores the article's numbers as floats; the shortest text that
+    reads back as the float is the article's own text (``0.5``, ``0.0005``,
+    ``0.0009210166430616655``). A whole number is shown without ``.0`` unless
+    the article prints decimals (``100.0`` for the accuracy).
+    """
+    if value is None:
+        return "\u2014"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return "[" + ", ".join(as_printed(v, decimals) for v in value) + "]"
+    number = float(value)
+    if number.is_integer() and not decimals:
+        return str(int(number))
+    return repr(number)
+
+
 def oracle_list(claim: Any) -> str:
     """Each oracle with the relative tolerance it had to meet.
 
@@ -273,8 +294,7 @@ def badge(
         tip.append(f"Computed by nbn: {ledger.format_value(result.computed)}.")
     tip.append(f"Confirmed by {oracle_list(claim)}, as relative differences.")
     if claim.article_value is not None:
-        printed = ledger.format_value(claim.article_value, claim.decimals)
-        tip.append(f"The article prints {printed}.")
+        tip.append(f"The article prints {as_printed(claim.article_value, claim.decimals)}.")
     kind = result.kind
     if kind is not None:
         tip.append(f"{ledger.KIND_TEXT[kind].capitalize()}: see the errata page.")
