@@ -20,8 +20,9 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/nbn-mutation.XXXXXX")}"
 mkdir -p "$WORK"
 
-echo "mutation: exporting $(git -C "$ROOT" rev-parse --short HEAD) to $WORK"
-git -C "$ROOT" archive HEAD | tar -x -C "$WORK"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+echo "mutation: exporting $COMMIT to $WORK"
+git -C "$ROOT" archive "$COMMIT" | tar -x -C "$WORK"
 cd "$WORK"
 
 # The runner in pyproject.toml calls "python": make it this interpreter (its bin
@@ -61,7 +62,7 @@ killed = total - len(survived)
 print(f"mutation score: {killed}/{total} killed ({100 * killed / total:.1f}%), "
       f"{len(survived)} survived, {len(skipped)} skipped; {int(sys.argv[2]) // 60} min")
 EOF
-python "$ROOT/scripts/mutation_summary.py" "$WORK" "$(git -C "$ROOT" rev-parse --short HEAD)" \
+python "$ROOT/scripts/mutation_summary.py" "$WORK" "$COMMIT" \
     "$(( elapsed / 60 ))" "$WORK/mutation-run.json"
 echo "mutation: details with  cd $WORK && PYTHONPATH=$WORK python -m mutmut show <id>"
 echo "mutation: the docs page is generated from docs/_support/mutation_run.json;"
