@@ -216,3 +216,12 @@ def test_marks_name_their_claim_and_status(site: Path) -> None:
             assert "1e-" not in (mark.get("aria-label") or ""), (page, mark)
             seen += 1
     assert seen > 50, f"only {seen} marks found in the built site"
+
+
+@pytest.mark.slow
+def test_errata_page_links_resolve_within_the_page(site: Path) -> None:
+    html = (site / "errata" / "index.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    fragments = set(re.findall(r'href="#([^"]+)"', html))
+    assert any(f.startswith("erratum-") for f in fragments)
+    assert fragments <= ids, sorted(fragments - ids)
