@@ -1,4 +1,4 @@
-"""``python -m nbn``: the same command line as the ``nbn`` script (see :mod:`nbn.cli`)."""
+"""``python -m nbn``: the same command line as the ``nbn`` script (see ``nbn.cli``)."""
 
 from __future__ import annotations
 

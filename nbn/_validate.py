@@ -73,7 +73,7 @@ def check_learning_rate(value: object, name: str = "learning_rate") -> float:
 
 
 def _convert(value: Any, name: str) -> FloatArray:
-    """Slow path of :func:`as_matrix`: convert anything array-like to float64."""
+    """Slow path of ``as_matrix``: convert anything array-like to float64."""
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a 2-D array of numbers, got {describe(value)}")
     try:
@@ -115,7 +115,7 @@ def as_matrix(
     finite : bool, default True
         Check for NaN and infinity. Callers that reduce the array anyway (a cost
         sums it, a linear layer's ``db`` sums the upstream gradient) pass False and
-        call :func:`check_finite` only when that result is not finite.
+        call ``check_finite`` only when that result is not finite.
 
     Returns
     -------

@@ -1,7 +1,9 @@
 """The ``nbn`` command line: ``nbn verify`` and ``nbn check`` (also ``python -m nbn ...``).
 
-``verify`` checks every claim of the article ledger (:mod:`nbn.ledger`) and
-prints one line per claim, then a summary; ``--json`` prints the results as a
+``verify`` checks every claim of the article ledger (``nbn.ledger``) and
+prints one line per claim, then a summary that counts each kind of
+discrepancy with the article (erratum, truncated, last digit, rule of thumb,
+too vague to check); ``--json`` prints the results as a
 JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
 exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
 a usage error (unknown claim id, SymPy missing).
@@ -37,6 +39,7 @@ JSON_FIELDS: tuple[str, ...] = (
     "passed",
     "oracles",
     "erratum",
+    "kind",
 )
 
 #: Short names of the oracles in the text output.
@@ -49,6 +52,16 @@ _ORACLE_ABBREVIATIONS = {
 }
 
 _VALUE_WIDTH = 26
+
+#: The one-letter marker of each kind of discrepancy in the text output, and how
+#: the summary counts it (singular, plural).
+_KIND_MARKERS: dict[str, tuple[str, str, str]] = {
+    "erratum": ("E", "erratum", "errata"),
+    "truncated": ("T", "truncated", "truncated"),
+    "last-digit": ("D", "last digit off", "last digits off"),
+    "rule-of-thumb": ("R", "rule of thumb", "rules of thumb"),
+    "vague": ("V", "too vague to check", "too vague to check"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -195,6 +208,20 @@ def _oracle_summary(oracles: dict[str, bool]) -> str:
     )
 
 
+def _discrepancy_summary(kinds: Sequence[str | None]) -> str:
+    """ "5 discrepancies with the article: 3 errata (E), 1 truncated (T), ..."."""
+    counts = {kind: kinds.count(kind) for kind in _KIND_MARKERS if kind in kinds}
+    total = sum(counts.values())
+    if total == 0:
+        return "no discrepancies with the article"
+    parts = []
+    for kind, n in counts.items():
+        letter, one, many = _KIND_MARKERS[kind]
+        parts.append(f"{n} {one if n == 1 else many} ({letter})")
+    noun = "discrepancy" if total == 1 else "discrepancies"
+    return f"{total} {noun} with the article: " + ", ".join(parts)
+
+
 def _sympy_available() -> bool:
     try:
         import sympy  # noqa: F401
@@ -241,7 +268,7 @@ def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: Te
     )
     for claim, r in zip(claims, results, strict=True):
         status = "PASS" if r.passed else "FAIL"
-        marker = "E" if r.erratum else " "
+        marker = _KIND_MARKERS[r.kind][0] if r.kind else " "
         line = (
             f"{status} {marker} {r.id:<{width}}  "
             f"{_short(r.article_value, claim.decimals):>{_VALUE_WIDTH}}  "
@@ -250,11 +277,10 @@ def _verify(claim_ids: Sequence[str] | None, as_json: bool, out: TextIO, err: Te
         print(line.rstrip(), file=out)
         if not r.passed:
             print(f"{'':7}{r.detail}", file=out)
-    errata = sum(1 for r in results if r.erratum)
     print(
         f"{len(results)} claim{'' if len(results) == 1 else 's'}: "
         f"{len(results) - len(failed)} passed, {len(failed)} failed; "
-        f"{errata} errat{'um' if errata == 1 else 'a'} recorded (E); {elapsed:.1f} s",
+        f"{_discrepancy_summary([r.kind for r in results])}; {elapsed:.1f} s",
         file=out,
     )
     return 1 if failed else 0

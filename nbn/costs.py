@@ -59,8 +59,11 @@ def compute_cost(Y: FloatArray, Y_hat: FloatArray) -> tuple[float, FloatArray]:
     Returns
     -------
     cost : float
+        The mean over the ``m`` examples of half the squared error, summed over
+        the ``n_out`` outputs: a plain Python float.
     dY_hat : ndarray of shape (n_out, m)
-        ``dCost/dY_hat = -(Y - Y_hat) / m``.
+        ``dCost/dY_hat = -(Y - Y_hat) / m``: the gradient to pass to the output
+        layer's ``backward``, the ``1/m`` already included.
     """
     Y, Y_hat = _labels_and_predictions(Y, Y_hat)
     m = Y.shape[1]
@@ -92,6 +95,8 @@ def binary_cross_entropy(
     Returns
     -------
     cost : float
+        The mean over the ``m`` examples of the cross-entropy, summed over the
+        ``n_out`` outputs: a plain Python float.
     dY_hat : ndarray of shape (n_out, m)
         ``dCost/dY_hat = -(Y / P - (1 - Y) / (1 - P)) / m``.
     """

@@ -59,7 +59,11 @@ def initialize_parameters(
     n_out : int
         Number of neurons in the layer.
     ini_type : {"plain", "xavier", "glorot", "he"}, default "plain"
-        Scaling of the standard-normal draws, see the module docstring.
+        Scaling of the standard-normal draws: ``"plain"`` multiplies them by
+        0.01; ``"xavier"`` divides them by ``sqrt(n_in)`` (the article's name;
+        the scaling is LeCun's); ``"glorot"`` multiplies by
+        ``sqrt(2 / (n_in + n_out))`` (Glorot and Bengio's normal variant);
+        ``"he"`` multiplies by ``sqrt(2 / n_in)``.
     rng : numpy.random.Generator, optional
         Source of randomness. When omitted, NumPy's global legacy generator
         (``np.random.randn``) is used, ``W`` first, so that ``np.random.seed(48)``

@@ -30,7 +30,7 @@ class LinearLayer:
     n_out : int
         Number of neurons (rows of ``Z``).
     ini_type : {"plain", "xavier", "glorot", "he"}, default "plain"
-        Weight initialisation, see :func:`nbn.initialize_parameters`.
+        Weight initialisation, see ``nbn.initialize_parameters``.
     rng : numpy.random.Generator, optional
         Source of randomness for the weights; the global generator when omitted.
 

@@ -27,10 +27,13 @@ def predict(
     Parameters
     ----------
     X : array_like of shape (n_in, m)
+        The inputs, one column per example.
     Y : array_like of shape (1, m)
         Labels, 0 or 1.
     Zs : sequence of LinearLayer
-    As : sequence of activation layers, as many as ``Zs``
+        The network's linear layers, first to last.
+    As : sequence of activation layers
+        The activation layer that follows each linear layer: as many as ``Zs``.
     thresh : float, default 0.5
         Outputs ``>= thresh`` are predicted as 1.
 

@@ -11,7 +11,7 @@ from .costs import compute_cost
 
 __all__ = ["CostFunction", "Layer", "Sequential", "TrainableLayer"]
 
-#: ``cost(Y, Y_hat) -> (cost, dY_hat)``, like :func:`nbn.compute_cost`.
+#: ``cost(Y, Y_hat) -> (cost, dY_hat)``, like ``nbn.compute_cost``.
 CostFunction = Callable[[FloatArray, FloatArray], tuple[float, FloatArray]]
 
 
@@ -38,7 +38,7 @@ class Sequential:
     ----------
     layers : iterable of layers
         Objects with ``forward`` and ``backward`` (each returning its result);
-        those that also have ``update_params`` are trained by :meth:`step`.
+        those that also have ``update_params`` are trained by ``step``.
 
     Examples
     --------
@@ -68,10 +68,12 @@ class Sequential:
         Parameters
         ----------
         X : array_like of shape (n_in, m)
+            The input: one column per example.
 
         Returns
         -------
         ndarray of shape (n_out, m)
+            The output of the last layer, one column per example.
         """
         out = X
         for layer in self.layers:
@@ -89,6 +91,7 @@ class Sequential:
         Returns
         -------
         ndarray of shape (n_in, m)
+            The gradient of the cost with respect to the input ``X``.
         """
         grad = dY_hat
         for layer in reversed(self.layers):
@@ -118,7 +121,9 @@ class Sequential:
         Parameters
         ----------
         X : array_like of shape (n_in, m)
+            The training inputs, one column per example.
         Y : array_like of shape (n_out, m)
+            The labels, one column per example.
         learning_rate : float
             Finite and strictly positive.
         epochs : int
@@ -126,7 +131,10 @@ class Sequential:
         record_every : int, default 100
             The cost is recorded at epochs 0, record_every, 2 * record_every, ...
             (before that epoch's update, as in the article's training loop).
-        cost : callable, default :func:`nbn.compute_cost`
+        cost : callable, optional
+            ``cost(Y, Y_hat) -> (cost, dY_hat)``: the cost and its gradient with
+            respect to the network's output; ``nbn.compute_cost`` (squared
+            error) by default.
         progress : bool, default False
             Print a one-line progress report to stderr at each recorded epoch.
 

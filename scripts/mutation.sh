@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of nbn's core modules (linear, sigmoid, activation, costs,
 # initializers) with mutmut 2.x. Not part of CI: it takes about half an hour on
-# 2 cores. The score and the survivors are reported in docs/mutation.md.
+# 2 cores. It writes a JSON record of the run (scripts/mutation_summary.py),
+# from which docs/mutation.md is generated once copied to
+# docs/_support/mutation_run.json.
 #
 # mutmut edits the file it mutates in place, so this never runs in the working
 # tree: it exports the committed HEAD (git archive) to a scratch directory and
@@ -18,8 +20,9 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/nbn-mutation.XXXXXX")}"
 mkdir -p "$WORK"
 
-echo "mutation: exporting $(git -C "$ROOT" rev-parse --short HEAD) to $WORK"
-git -C "$ROOT" archive HEAD | tar -x -C "$WORK"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+echo "mutation: exporting $COMMIT to $WORK"
+git -C "$ROOT" archive "$COMMIT" | tar -x -C "$WORK"
 cd "$WORK"
 
 # The runner in pyproject.toml calls "python": make it this interpreter (its bin
@@ -59,4 +62,8 @@ killed = total - len(survived)
 print(f"mutation score: {killed}/{total} killed ({100 * killed / total:.1f}%), "
       f"{len(survived)} survived, {len(skipped)} skipped; {int(sys.argv[2]) // 60} min")
 EOF
+python "$ROOT/scripts/mutation_summary.py" "$WORK" "$COMMIT" \
+    "$(( elapsed / 60 ))" "$WORK/mutation-run.json"
 echo "mutation: details with  cd $WORK && PYTHONPATH=$WORK python -m mutmut show <id>"
+echo "mutation: the docs page is generated from docs/_support/mutation_run.json;"
+echo "mutation: copy $WORK/mutation-run.json there to publish this run"

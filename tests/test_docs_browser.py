@@ -5,9 +5,13 @@ Chromium is available, see ``scripts/install-browser.sh``). For each page:
 no console errors or page errors, no request to another host (they are
 blocked and recorded), math typeset by MathJax (an ``mjx-container`` for every
 ``arithmatex`` element, no raw ``$$``, ``\\(`` or ``\\[`` left in the text),
-every image loaded and every inline SVG figure laid out. Screenshots of two
-pages are saved under the test's ``tmp_path`` (and copied to
-``$NBN_SCREENSHOT_DIR`` when that is set).
+every image loaded and every inline SVG figure laid out. Every page is also
+photographed in the light and the dark colour scheme (full page, 1280 pixels
+wide), after checking that the theme really switched; the screenshots are saved
+under the test's ``tmp_path`` and copied to ``$NBN_SCREENSHOT_DIR`` when that is
+set, for a person to look at:
+
+    NBN_SCREENSHOT_DIR=/tmp/shots scripts/test -m browser
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOT_PAGES = ("backprop.md", "learning-rate.md")
+#: Colour schemes the screenshots are taken in, and the Material scheme each selects.
+SCHEMES = {"light": "default", "dark": "slate"}
 #: Pages that must contain typeset math and inline SVG figures (so that the
 #: checks below cannot pass vacuously).
 MATH_PAGES = {"loss.md", "backprop.md", "bias.md", "learning-rate.md", "faq.md"}
@@ -139,14 +144,6 @@ def test_page_renders_offline_in_chromium(
     text = tab.evaluate(VISIBLE_TEXT_JS)
     figures = tab.evaluate(FIGURES_JS)
 
-    if page in SCREENSHOT_PAGES:
-        shot = tmp_path / f"{page[:-3]}.png"
-        tab.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("NBN_SCREENSHOT_DIR"):
-            target = Path(os.environ["NBN_SCREENSHOT_DIR"])
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, target / shot.name)
     context.close()
 
     assert not errors, f"{page}: {errors}"
@@ -162,3 +159,35 @@ def test_page_renders_offline_in_chromium(
     bad_svgs = [s["label"] for s in figures["svgs"] if not s["ok"]]
     assert not bad_imgs, f"{page}: images not loaded: {bad_imgs}"
     assert not bad_svgs, f"{page}: figures not laid out: {bad_svgs}"
+
+
+def _open(browser: object, url: str, scheme: str) -> tuple[object, object]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 900}, color_scheme=scheme
+    )
+    tab = context.new_page()
+    tab.goto(url, wait_until="load")
+    tab.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    tab.evaluate("() => MathJax.startup.promise")
+    tab.wait_for_timeout(100)
+    return context, tab
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+@pytest.mark.parametrize("page", pages())
+def test_page_screenshot_in_light_and_dark(
+    page: str, scheme: str, server: str, browser: object, tmp_path: Path
+) -> None:
+    context, tab = _open(browser, server + page_url(page), scheme)
+    shown = tab.evaluate(  # type: ignore[attr-defined]
+        "() => document.body.getAttribute('data-md-color-scheme')"
+    )
+    shot = tmp_path / f"{page[:-3]}-{scheme}.png"
+    tab.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+    context.close()  # type: ignore[attr-defined]
+    assert shown == SCHEMES[scheme], f"{page}: asked for {scheme}, the theme shows {shown}"
+    assert shot.stat().st_size > 10_000, f"{page}: the {scheme} screenshot is nearly empty"
+    if os.environ.get("NBN_SCREENSHOT_DIR"):
+        target = Path(os.environ["NBN_SCREENSHOT_DIR"])
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, target / shot.name)

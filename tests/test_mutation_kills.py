@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -59,6 +60,24 @@ def test_call_order_errors_have_exact_messages() -> None:
         match=_exactly("LinearLayer.update_params called before backward: no gradients to apply"),
     ):
         LinearLayer((2, 4), 3).update_params(0.1)
+
+
+def test_overflowing_db_error_has_the_exact_message() -> None:
+    """Finite upstream gradients whose sum overflows: the whole message, not a substring."""
+    linear = LinearLayer((2, 2), 1)
+    linear.forward(np.ones((2, 2)))
+    huge = np.full((1, 2), 1e308)  # each entry finite, but 1e308 + 1e308 = inf
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(
+            FloatingPointError,
+            match=_exactly(
+                "db overflowed although upstream_grad is finite: its entries are too large"
+            ),
+        ),
+    ):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        linear.backward(huge)
 
 
 def test_cost_errors_have_exact_messages() -> None:

@@ -9,14 +9,15 @@ failed build. So a wrong number cannot reach a built page.
 Two ways to show a ledger number:
 
 * in a code block (``python exec="true"``): ``print(badge("or-single-loss"))``
-  prints the value with a "verified" badge; ``value(...)`` gives the bare value;
+  prints the value followed by a small verification mark; ``value(...)`` gives
+  the bare value;
 * inline in prose: ``[[badge:or-single-loss]]``, ``[[value:or-single-loss]]`` or
-  ``[[check:or-single-loss]]`` (the badge alone; ``[[badge:or-single-forward@1]]``
+  ``[[check:or-single-loss]]`` (the mark alone; ``[[badge:or-single-forward@1]]``
   shows entry 1 of a tuple value), expanded
   by the hook ``docs/hooks.py`` before the page is converted
   (:func:`expand_macros`); a failing claim there aborts the build too.
 
-Badges link to the claim's row in the claims index on the errata page
+Marks link to the claim's row in the claims index on the errata page
 (``errata.md``, anchor ``claim-<id>``). The hook tells this module which page is
 being rendered (:func:`set_page`) so that the links are relative and work when
 the site is opened from disk.
@@ -50,6 +51,7 @@ import numpy as np
 __all__ = [
     "ClaimCheckError",
     "PageContext",
+    "as_printed",
     "badge",
     "claim_href",
     "expand_macros",
@@ -60,6 +62,7 @@ __all__ = [
     "html_table",
     "inline_svg",
     "new_figure",
+    "oracle_list",
     "require",
     "set_page",
     "svg",
@@ -193,10 +196,63 @@ def _significant(shown: float | tuple[float, ...], digits: int = 4) -> str:
 
 
 def tolerance_text(tolerance: float) -> str:
-    """A tolerance as the badges show it: ``1e-12``, ``1e-6``, ``0``."""
+    """A tolerance as the claims index shows it: ``1e-12``, ``1e-6``, ``0``."""
     if tolerance == 0:
         return "0"
     return f"{tolerance:.0e}".replace("e-0", "e-").replace("e+0", "e+")
+
+
+#: How the marks' tooltips and the errata page name the oracles.
+ORACLE_TEXT = {
+    "sympy": "SymPy",
+    "finite-difference": "finite differences",
+    "graph-engine": "the graph engine",
+    "proof": "a symbolic proof",
+    "reference": "an independent reference implementation",
+}
+
+#: The mark's symbol and label for each kind of discrepancy (see ``nbn.ledger.KIND_TEXT``).
+KIND_LABEL = {
+    "erratum": "erratum",
+    "truncated": "rounding",
+    "last-digit": "rounding",
+    "rule-of-thumb": "rule of thumb",
+    "vague": "too vague",
+}
+
+
+def as_printed(value: Any, decimals: int | None = None) -> str:
+    """An article value as the article printed it, not padded to ``decimals``.
+
+    The ledger stores the article's numbers as floats; the shortest text that
+    reads back as the float is the article's own text (``0.5``, ``0.0005``,
+    ``0.0009210166430616655``). A whole number is shown without ``.0`` unless
+    the article prints decimals (``100.0`` for the accuracy).
+    """
+    if value is None:
+        return "\u2014"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return "[" + ", ".join(as_printed(v, decimals) for v in value) + "]"
+    number = float(value)
+    if number.is_integer() and not decimals:
+        return str(int(number))
+    return repr(number)
+
+
+def oracle_list(claim: Any) -> str:
+    """Each oracle with the relative tolerance it had to meet.
+
+    For example "SymPy (within 1e-12), the graph engine (within 1e-12)";
+    "exactly" for a tolerance of 0.
+    """
+    return ", ".join(
+        f"{ORACLE_TEXT.get(o.name, o.name)} (within {tolerance_text(o.tolerance)})"
+        if o.tolerance > 0
+        else f"{ORACLE_TEXT.get(o.name, o.name)} (exactly)"
+        for o in claim.oracles
+    )
 
 
 def badge(
@@ -206,20 +262,23 @@ def badge(
     decimals: int | None = None,
     index: int | None = None,
 ) -> str:
-    """Inline HTML: the claim's value and a "verified" badge linking to the claim.
+    """Inline HTML: the claim's value followed by a small mark that links to the claim.
 
-    The badge states the relative tolerance within which all the claim's
-    oracles agreed with nbn (the loosest of them); its tooltip names each
-    oracle with its own tolerance. For an erratum the badge says so, and its
-    tooltip gives the article's (wrong) value.
+    The number reads as a number; the mark (a check, or the kind of discrepancy
+    when the article differs) links to the claim's entry in the claims index,
+    and its tooltip gives the full-precision value, the oracles that confirmed
+    it with their relative tolerances, and what the article prints. The mark
+    carries ``data-claim="<id>"`` and ``data-status`` (``"erratum"`` for an
+    erratum, ``"passed"`` otherwise) for the post-build audit, and
+    ``data-kind`` when the article differs from the computed value.
 
     Parameters
     ----------
     claim_id : str
         A ledger claim id.
     show_value : bool, optional
-        Put the formatted value before the badge; by default yes, except for a
-        qualitative claim (computed value ``True``), whose badge stands alone.
+        Put the formatted value before the mark; by default yes, except for a
+        qualitative claim (computed value ``True``), whose mark stands alone.
     decimals : int, optional
         Digits to show; by default the claim's own ``decimals``.
     index : int, optional
@@ -227,37 +286,34 @@ def badge(
     """
     result = require(claim_id)
     claim = get_claim(claim_id)
+    ledger = _ledger()
     if show_value is None:
         show_value = not isinstance(result.computed, bool)
-    # The badge's number is the loosest oracle tolerance: every oracle agreed within it.
-    loosest = max((o.tolerance for o in claim.oracles), default=result.tolerance)
-    tol = tolerance_text(loosest) if loosest > 0 else "exact"
-    checks = "; ".join(f"{o.name} within {tolerance_text(o.tolerance)}" for o in claim.oracles)
-    article = " The article's printed value is reproduced." if result.article_agrees else ""
-    parts: list[str] = []
-    if show_value:
-        shown = html.escape(value(claim_id, decimals, index=index))
-        parts.append(f'<span class="nbn-value">{shown}</span>')
-    if result.erratum:
-        printed = _ledger().format_value(claim.article_value, claim.decimals)
-        title = (
-            f"Erratum {claim_id}: the article says {printed}. The value here is "
-            f"computed by nbn and confirmed by {checks} (relative tolerances)."
-        )
-        label = f"erratum · ✓ {tol}"
-        css = "nbn-badge nbn-badge-erratum"
-    else:
-        title = (
-            f"Claim {claim_id}: computed by nbn and confirmed by {checks} "
-            f"(relative tolerances).{article}"
-        )
-        label = f"✓ {tol}"
-        css = "nbn-badge"
-    parts.append(
+    tip = [f"Claim {claim_id}: {claim.statement}"]
+    if not isinstance(result.computed, bool):
+        tip.append(f"Computed by nbn: {ledger.format_value(result.computed)}.")
+    tip.append(f"Confirmed by {oracle_list(claim)}, as relative differences.")
+    if claim.article_value is not None:
+        tip.append(f"The article prints {as_printed(claim.article_value, claim.decimals)}.")
+    kind = result.kind
+    if kind is not None:
+        tip.append(f"{ledger.KIND_TEXT[kind].capitalize()}: see the errata page.")
+    status = "erratum" if kind == "erratum" else "passed"
+    css = "nbn-mark" + (f" nbn-mark-{kind}" if kind else "")
+    symbol = "✓" if kind is None else f"✓ {KIND_LABEL[kind]}"
+    aria = f"checked: claim {claim_id}" + (f" ({KIND_LABEL[kind]})" if kind else "")
+    kind_attr = f' data-kind="{html.escape(kind)}"' if kind else ""
+    mark = (
         f'<a class="{css}" href="{html.escape(claim_href(claim_id))}" '
-        f'title="{html.escape(title)}">{html.escape(label)}</a>'
+        f'title="{html.escape(" ".join(tip))}" aria-label="{html.escape(aria)}" '
+        f'data-claim="{html.escape(claim_id)}" data-status="{status}"{kind_attr}>'
+        f"{html.escape(symbol)}</a>"
     )
-    return " ".join(parts)
+    if not show_value:
+        return mark
+    shown = html.escape(value(claim_id, decimals, index=index))
+    # No space between the number and its mark: they wrap together.
+    return f'<span class="nbn-value">{shown}</span>{mark}'
 
 
 _INLINE_CODE = re.compile(r"(`+[^`]*`+)")

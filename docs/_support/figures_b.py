@@ -60,6 +60,9 @@ __all__ = [
     "num",
     "one_iteration",
     "or_training",
+    "printed",
+    "same_leading_digits",
+    "stall_points",
     "train_single_neuron",
 ]
 
@@ -221,6 +224,61 @@ def feature_cross_training(epochs: int = 5000, learning_rate: float = 1.0) -> Tr
 
 
 # -------------------------------------------------------------------- networks
+
+
+@dataclass(frozen=True)
+class Stall:
+    """One group of training runs that ended in the same kind of place."""
+
+    kind: str
+    count: int
+    cost_low: float
+    cost_high: float
+    largest_weight: float
+
+
+def stall_points(
+    X: Data, Y: Data, *, starts: int, scale: float, epochs: int, seed: int
+) -> list[Stall]:
+    """Train ``starts`` single sigmoid neurons from random starts and group where they end.
+
+    All neurons train at once as the rows of one wide ``nbn.LinearLayer``: each
+    row's cost and gradient involve only that row, so the rows are independent
+    neurons. Weights and biases are drawn from a normal distribution of standard
+    deviation ``scale`` (``numpy.random.default_rng(seed)``); learning rate 1.
+    Runs whose largest parameter is below 1e-3 in size are "at W = 0, b = 0";
+    the others are saturated, and grouped by their final cost (below or above
+    3/16, halfway between the plateaus at 1/8 and 1/4).
+    """
+    Xf = np.asarray(X, dtype=np.float64)
+    Yk = np.tile(np.asarray(Y, dtype=np.float64), (starts, 1))
+    rng = np.random.default_rng(seed)
+    layer = LinearLayer(input_shape=Xf.shape, n_out=starts)
+    layer.params["W"] = rng.normal(0.0, scale, (starts, Xf.shape[0]))
+    layer.params["b"] = rng.normal(0.0, scale, (starts, 1))
+    activation = SigmoidLayer(layer.Z.shape)
+    m = Xf.shape[1]
+    for _ in range(epochs):
+        A = activation.forward(layer.forward(Xf))
+        # compute_cost averages over the m columns, so each row gets its own gradient
+        _, dA = compute_cost(Yk, A)
+        layer.backward(activation.backward(dA))
+        layer.update_params(1.0)
+    A = activation.forward(layer.forward(Xf))
+    costs = ((Yk - A) ** 2).sum(axis=1) / (2 * m)
+    size = np.abs(np.hstack([layer.params["W"], layer.params["b"]])).max(axis=1)
+    saturated = size >= 1e-3
+    groups = (
+        ("weights near zero, output 0.5 everywhere", ~saturated),
+        ("large weights, cost just above 1/8", saturated & (costs < 3 / 16)),
+        ("large weights, cost near 1/4", saturated & (costs >= 3 / 16)),
+    )
+    return [
+        Stall(name, int(mask.sum()), float(costs[mask].min()), float(costs[mask].max()),
+              float(size[mask].max()))
+        for name, mask in groups
+        if mask.any()
+    ]
 
 
 def build_network(widths: Sequence[int], seed: int = 48) -> Sequential:
@@ -481,6 +539,39 @@ def network_diagram(widths: Sequence[int], *, title: str, names: Sequence[str] =
     ax.axis("off")
     ax.set_title(title)
     return fig
+
+
+# ---------------------------------------------------------------------- digits
+
+
+def printed(value: float) -> str:
+    """A float as Python and NumPy print it: the shortest text that reads back as it.
+
+    This is how the article's notebook printed its costs (``str`` of a NumPy
+    float64), so it shows the article's numbers digit for digit.
+    """
+    return repr(float(value))
+
+
+def _significant_digits(text: str) -> str:
+    mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "")
+    return mantissa.lstrip("0")
+
+
+def same_leading_digits(article: str, ours: float) -> tuple[int, int]:
+    """How many leading significant digits ``ours`` shares with the printed ``article``.
+
+    Returns ``(same, printed)``: the length of the common prefix of the two
+    numbers' significant digits, and how many significant digits the article
+    printed. Both numbers must have the same sign and order of magnitude.
+    """
+    a = _significant_digits(article)
+    b = _significant_digits(printed(ours))
+    if f"{float(article):e}".split("e")[1] != f"{float(ours):e}".split("e")[1]:
+        raise ValueError(f"{article} and {ours!r} differ in order of magnitude")
+    pairs = enumerate(zip(a, b, strict=False))
+    same = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    return same, len(a)
 
 
 # ---------------------------------------------------------------------- ledger

@@ -16,6 +16,8 @@ Examples
 from __future__ import annotations
 
 from .core import (
+    DISCREPANCY_KINDS,
+    KIND_TEXT,
     ORACLE_NAMES,
     Claim,
     ClaimResult,
@@ -27,6 +29,8 @@ from .registry import CLAIMS, check_all, check_claim, get_claim
 
 __all__ = [
     "CLAIMS",
+    "DISCREPANCY_KINDS",
+    "KIND_TEXT",
     "ORACLE_NAMES",
     "Claim",
     "ClaimResult",

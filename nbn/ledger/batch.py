@@ -26,7 +26,7 @@ from .oracles import (
 )
 from .runs import OR_B, OR_W, Pass, Training, neuron_pass, or_data, train_neuron
 
-__all__ = ["CLAIMS", "FLAT_FRACTION", "FROM_EXAMPLES", "flattening_epoch"]
+__all__ = ["CLAIMS", "FLAT_FRACTIONS", "FROM_EXAMPLES", "flattening_epoch", "flattening_sensitivity"]
 
 COST = "Cost Function"
 DERIVATIVE = "The derivative of Cost Function"
@@ -57,8 +57,10 @@ RATE = 1.0
 EPOCHS = 5000
 _INPUTS = "OR data (4 examples as columns), W = (0.1, 0.6), b = 0, learning rate 1"
 
-#: "The cost curve has flattened" once the cost is below this fraction of its start.
-FLAT_FRACTION = 0.01
+#: Candidate meanings of "the cost curve has flattened": the cost is below this
+#: fraction of its starting value. The article gives none, and the epoch it
+#: names depends on the choice (claim batch-or-flattens-3000).
+FLAT_FRACTIONS = (0.05, 0.02, 0.01)
 
 
 def _data() -> tuple[list[list[float]], list[float]]:
@@ -150,16 +152,24 @@ def _decreasing(costs: Sequence[float]) -> bool:
     return all(b < a for a, b in itertools.pairwise(costs))
 
 
-def flattening_epoch(costs: list[float] | tuple[float, ...]) -> int:
-    """First epoch at which the cost is below ``FLAT_FRACTION`` of its initial value.
+def flattening_epoch(costs: Sequence[float], fraction: float) -> int | None:
+    """First epoch at which the cost is below ``fraction`` of its initial value.
 
-    On the linear-scale cost curve the article plots, the curve is then within 1%
-    of the plot's height from its floor: it looks flat.
+    ``None`` when the cost never gets there within ``costs``.
     """
     for epoch, cost in enumerate(costs):
-        if cost < FLAT_FRACTION * costs[0]:
+        if cost < fraction * costs[0]:
             return epoch
-    raise ValueError("the cost never fell below 1% of its initial value")
+    return None
+
+
+def flattening_sensitivity(costs: Sequence[float]) -> tuple[float, ...]:
+    """The flattening epoch for each of ``FLAT_FRACTIONS``, then the last cost
+    as a percentage of the first (a fraction below it is never reached)."""
+    epochs = [flattening_epoch(costs, fraction) for fraction in FLAT_FRACTIONS]
+    if any(epoch is None for epoch in epochs):
+        raise ValueError(f"the cost never fell below {FLAT_FRACTIONS[-1]:.0%} of its start")
+    return (*(float(e) for e in epochs if e is not None), 100.0 * costs[-1] / costs[0])
 
 
 def _per_example_average() -> tuple[float, ...]:
@@ -415,18 +425,24 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-flattens-3000",
         section=DERIVATIVE,
-        statement="The cost curve flattens after about 3000 epochs, 'flattened' meaning the "
-        "cost is below 1% of its initial value (within 1% of the floor of a linear-scale "
-        "plot that starts at the initial cost).",
-        article_value=3000.0,
-        decimals=-3,
-        inputs=f"{_INPUTS}; first epoch with cost < 0.01 x initial cost",
-        compute=lambda: flattening_epoch(_training().costs),
-        oracles=(Oracle("reference", lambda: flattening_epoch(_reference()[0]), 0.0),),
+        statement="The statement that the cost curve flattens after about 3000 epochs "
+        "cannot be checked as it stands: the epoch depends on what 'flat' means. The "
+        "cost first falls below 5%, 2% and 1% of its start at the epochs listed, and "
+        "after 5000 epochs it is still at the last value, in percent of its start (so "
+        "0.5% is never reached).",
+        article_value="flattens after about 3000 epochs",
+        decimals=None,
+        inputs=f"{_INPUTS}; first epoch with cost < 5%, 2%, 1% of the initial cost; "
+        "final cost in percent of the initial cost",
+        compute=lambda: flattening_sensitivity(_training().costs),
+        oracles=(Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), 0.0),),
         tolerance=SYMPY_TOL,
-        note="'Flattens' is our definition; others are possible (e.g. a drop of less than "
-        "0.1% of the initial cost per 100 epochs happens near epoch 1900). With ours the "
-        "article's 'about 3000' holds to the nearest thousand.",
+        holds=lambda v: v[0] < v[1] < v[2] and v[3] > 0.5,
+        kind="vague",
+        erratum="The article gives no definition of 'flat', and the epoch moves with the "
+        "choice: 737 epochs for 5% of the starting cost, 1658 for 2%, 3095 for 1%, never for "
+        "0.5%. Only the 1% reading gives 'about 3000'; the statement is a description of the "
+        "picture, not a number that can be checked.",
     ),
     Claim(
         id="batch-or-boundary-separates",

@@ -234,6 +234,7 @@ CLAIMS: tuple[Claim, ...] = (
             Oracle("graph-engine", lambda: _graph_after().output, SYMPY_TOL),
         ),
         tolerance=SYMPY_TOL,
+        kind="truncated",
         erratum=f"The new loss is 1/2 sigma({_NEW_B})^2 = 0.10988, which rounds to 0.110 at "
         f"three decimals; the article's 'around {_NEW_LOSS}' truncates instead of rounding "
         f"(every other number in this example is rounded). The drop from {_LOSS} is real "
@@ -244,7 +245,7 @@ CLAIMS: tuple[Claim, ...] = (
         section=BIAS,
         statement="Starting the bias at zero is a convention, not a requirement: from "
         "b = 0.5 the OR neuron learns OR just as well (100% after 5000 epochs).",
-        article_value=None,
+        article_value="initial bias is always set to zero, rather than a random number",
         decimals=None,
         inputs="OR data, W = (0.1, 0.6), learning rate 1, 5000 epochs, from b = 0 and b = 0.5; "
         "accuracies in percent",
@@ -252,6 +253,7 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("reference", _bias_start_reference, 0.0),),
         tolerance=SYMPY_TOL,
         holds=lambda accuracies: accuracies == (100.0, 100.0),
+        kind="rule-of-thumb",
         erratum="The article says the initial bias is 'always' set to zero; its own FAQ "
         "later says biases can be initialised randomly too. Zero is the usual choice "
         "(random weights already break the symmetry), not a rule.",

@@ -13,8 +13,15 @@ reference implementation), then compares:
   value must round to what the article prints: within half a unit of the
   article's last printed digit (``decimals``), or within ``claim.tolerance``
   (relative) when the article prints the number in full;
-* for an erratum, the article must *not* agree (that is the point of the
-  erratum); the oracles and the computed value carry the correct value.
+* for a claim that records a discrepancy (``erratum`` text with a ``kind``),
+  the article must *not* agree (that is the point of recording it); the
+  oracles and the computed value carry the correct value, and the kind must fit
+  the numbers: a ``"truncated"`` value is the computed one cut off (not
+  rounded) at the article's last digit, a ``"last-digit"`` value is the rounded
+  one off by at most one unit in its last digit.
+
+The kinds of discrepancy (:data:`DISCREPANCY_KINDS`) keep apart what the article
+gets wrong from how it rounds and from loose wording; see :data:`KIND_TEXT`.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 __all__ = [
+    "DISCREPANCY_KINDS",
+    "KIND_TEXT",
     "ORACLE_NAMES",
     "ArticleValue",
     "Claim",
@@ -45,6 +54,27 @@ __all__ = [
 
 #: The kinds of oracle a claim may list.
 ORACLE_NAMES: tuple[str, ...] = ("sympy", "finite-difference", "graph-engine", "proof", "reference")
+
+#: The kinds of discrepancy between the article and the computed value. Only
+#: ``"erratum"`` means the article is wrong; the rounding kinds use the names of
+#: the worked-example checker's verdicts.
+DISCREPANCY_KINDS: tuple[str, ...] = (
+    "erratum",
+    "truncated",
+    "last-digit",
+    "rule-of-thumb",
+    "vague",
+)
+
+#: One line per kind, as the errata page and ``nbn verify`` explain them.
+KIND_TEXT: dict[str, str] = {
+    "erratum": "the article is wrong",
+    "truncated": "the article cuts a number off instead of rounding it",
+    "last-digit": "the article's last printed digit is one unit off",
+    "rule-of-thumb": "loose wording: a rough guide, not true as literally stated",
+    "vague": "too vague to check as stated: the verdict depends on a definition the "
+    "article does not give",
+}
 
 #: What the article prints: a number, several numbers, a text, or nothing.
 ArticleValue = float | tuple[float, ...] | str | None
@@ -129,7 +159,12 @@ class Claim:
     tolerance : float
         Relative tolerance used against an article number printed in full.
     erratum : str or None
-        Why the article is wrong and what the correct value is.
+        What differs between the article and the computed value, and why (for
+        any kind of discrepancy, not only an erratum).
+    kind : str or None
+        The kind of discrepancy, one of :data:`DISCREPANCY_KINDS`; ``None``
+        when ``erratum`` is ``None``, and ``"erratum"`` by default when it is
+        given.
     holds : callable or None
         ``holds(computed) -> bool``: the qualitative part of the statement (for
         example "alpha = 0.5 needs more steps than alpha = 5"), checked on the
@@ -150,8 +185,19 @@ class Claim:
     erratum: str | None = None
     holds: Callable[[Any], bool] | None = field(default=None, compare=False)
     note: str | None = None
+    kind: str | None = None
 
     def __post_init__(self) -> None:
+        if self.erratum is not None and self.kind is None:
+            object.__setattr__(self, "kind", "erratum")
+        if self.kind is not None and self.kind not in DISCREPANCY_KINDS:
+            raise ValueError(
+                f"claim {self.id!r}: kind must be one of {DISCREPANCY_KINDS}, got {self.kind!r}"
+            )
+        if self.kind is not None and self.erratum is None:
+            raise ValueError(f"claim {self.id!r}: kind {self.kind!r} given without its text")
+        if self.kind in ("truncated", "last-digit") and self.decimals is None:
+            raise ValueError(f"claim {self.id!r}: kind {self.kind!r} needs the article's decimals")
         if not _ID.match(self.id):
             raise ValueError(f"claim id must be kebab-case, got {self.id!r}")
         if not self.oracles:
@@ -183,6 +229,12 @@ class ClaimResult:
     erratum: str | None
     detail: str
     note: str | None = None
+    kind: str | None = None
+
+    @property
+    def is_erratum(self) -> bool:
+        """Whether the article is wrong here (not merely rounding or loosely worded)."""
+        return self.kind == "erratum"
 
 
 def normalize(value: object) -> JSONValue:
@@ -292,6 +344,23 @@ def format_value(value: object, decimals: int | None = None) -> str:
     return f"{number:.12g}"
 
 
+def _kind_fits(kind: str, computed: JSONValue, article: ArticleValue, decimals: int) -> bool:
+    """Whether a rounding kind describes the numbers: every entry of the article's
+    value is the computed one truncated (``"truncated"``), or the computed one
+    rounded and then off by at most one unit in the last digit (``"last-digit"``)."""
+    if isinstance(computed, (bool, str)) or article is None or isinstance(article, str):
+        return False
+    a = computed if isinstance(computed, tuple) else (computed,)
+    b = article if isinstance(article, tuple) else (article,)
+    if len(a) != len(b):
+        return False
+    unit = 10.0 ** (-decimals)
+    slack = 1e-9 * unit
+    if kind == "truncated":
+        return all(abs(math.trunc(x / unit) * unit - y) <= slack for x, y in zip(a, b, strict=True))
+    return all(abs(round(x / unit) * unit - y) <= unit + slack for x, y in zip(a, b, strict=True))
+
+
 def _run(function: Callable[[], object]) -> tuple[JSONValue | None, str]:
     try:
         return normalize(function()), ""
@@ -334,7 +403,17 @@ def evaluate(claim: Claim) -> ClaimResult:
                 f"nbn gives {format_value(computed, claim.decimals)}"
             )
         if claim.erratum is not None and agrees is True:
-            problems.append("recorded as an erratum, but the article's value agrees")
+            problems.append(f"recorded as {claim.kind}, but the article's value agrees")
+        if (
+            claim.kind in ("truncated", "last-digit")
+            and claim.decimals is not None
+            and not _kind_fits(claim.kind, computed, claim.article_value, claim.decimals)
+        ):
+            problems.append(
+                f"recorded as {claim.kind}, but the article's "
+                f"{format_value(claim.article_value, claim.decimals)} is not "
+                f"{format_value(computed)} {claim.kind.replace('-', ' ')}"
+            )
     return ClaimResult(
         id=claim.id,
         section=claim.section,
@@ -348,4 +427,5 @@ def evaluate(claim: Claim) -> ClaimResult:
         erratum=claim.erratum,
         detail="; ".join(problems),
         note=claim.note,
+        kind=claim.kind,
     )

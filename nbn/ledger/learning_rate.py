@@ -207,7 +207,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="lr-convergence-limit",
         section=LEARNING_RATE,
         statement="On this quadratic, gradient descent converges exactly for learning rates "
-        f"below 1/a = {1 / CURVATURE:g}: 0.5 and 5 converge, 50 diverges.",
+        f"below 2 / L'' = {1 / CURVATURE:g}, where L'' = {2 * CURVATURE:g} is the loss's "
+        "second derivative: 0.5 and 5 converge, 50 diverges.",
         article_value=None,
         decimals=None,
         inputs=f"{_INPUTS}; bisection on alpha between 5 and 50 (converged: closer after 50 steps)",

@@ -130,15 +130,15 @@ CLAIMS: tuple[Claim, ...] = (
         id="looped-is-linear-in-m",
         section=DERIVATIVE,
         statement="The looped method does a fixed amount of work per example, so its cost "
-        "grows linearly with the number of examples m (exponent 1), not as O(n^2).",
-        article_value="O(n^2)",
+        "grows linearly with the number of examples m (exponent 1), not as O(n²).",
+        article_value="O(n²)",
         decimals=None,
         inputs=f"{N_IN} features, one output; work counted as entries through the sigmoid "
         f"for m = {SIZES[0]} and m = {SIZES[1]}; exponent = log(work ratio) / log(m ratio)",
         compute=_exponent,
         oracles=(Oracle("proof", lambda: 1.0, 1e-12),),
         tolerance=1e-12,
-        erratum="The article calls the looped method polynomial-time, O(n^2). Each example "
+        erratum="The article calls the looped method polynomial-time, O(n²). Each example "
         "costs the same fixed work (O(n_in n_out) for one layer), so the method is O(m): "
         "linear. It is slower than the vectorized method by a constant factor (Python's "
         "per-example overhead), not by its order; the benchmarks measure both.",

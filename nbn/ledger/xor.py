@@ -93,8 +93,10 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="xor-single-neuron-stuck",
         section=SECTION,
-        statement="Trained on XOR, the single neuron slides to W = 0, b = 0, where it "
-        "predicts 0.5 for every input: its cost stalls at 1/8.",
+        statement="Trained on XOR from the OR neuron's start (W = (0.1, 0.6), b = 0), the "
+        "single neuron slides to W = 0, b = 0, where it predicts 0.5 for every input: its "
+        "cost stalls at 1/8; from other starts it can stall elsewhere, so this holds for "
+        "this start only.",
         article_value=None,
         decimals=None,
         inputs=f"XOR data, W = (0.1, 0.6), b = 0, learning rate 1, {EPOCHS} epochs; cost "
