@@ -58,8 +58,21 @@ CODE_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textare
 #: Elements whose whole content is left alone by the math rule.
 NO_MATH_TAGS = CODE_TAGS | {"svg"}
 VOID_TAGS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-     "track", "wbr"}  # fmt: skip
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 )
 #: URL schemes that are not files of the site.
 NON_FILE_SCHEMES = frozenset({"mailto", "tel", "javascript", "data", "blob", "about"})
@@ -68,16 +81,15 @@ HARMLESS_LINK_RELS = frozenset({"canonical", "alternate", "prev", "next", "autho
 
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"<code block: ")
 RAW_FENCE = re.compile(
-    r"(?:`{3,}|~{3,})\s*\{?\s*\.?(?:python|py|pycon)\b[^\n]*?\bexec\s*=\s*[\"']?(?:true|1|yes|on)",
+    r"(?:(?:`{3,}|~{3,})\s*)?\{?\s*\.?(?:python|py|pycon)\s[^\n]*?\bexec\s*=\s*[\"']?"
+    r"(?:true|1|yes|on)\b",
     re.I,
 )
 MACRO = re.compile(r"\[\[(?:badge|check|value):[^\]\s]*\]?\]?")
 REST_ROLE = re.compile(
     r"(?<![\w`]):(?:py:)?(?:func|meth|class|mod|attr|exc|obj|data|const|ref):(?=`|\s|$)"
 )
-MATH_SOURCE = re.compile(
-    r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\$[^$\n]*[\\^_{][^$\n]*\$"
-)
+MATH_SOURCE = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\$[^$\n]*[\\^_{][^$\n]*\$")
 REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 CSS_REMOTE = re.compile(
     r"@import\s+(?:url\()?\s*[\"']?((?:[a-z][a-z0-9+.-]*:)?//[^\"')\s;]+)"
@@ -197,7 +209,7 @@ class _PageParser(HTMLParser):
     @staticmethod
     def _loads_asset(tag: str, attr: str, values: dict[str, str]) -> bool:
         """Whether a remote URL here is fetched when the page is viewed (not a mere link)."""
-        if tag == "a" or tag == "area" or attr == "xlink:href" and tag == "a":
+        if tag == "a" or tag == "area" or (attr == "xlink:href" and tag == "a"):
             return False
         if tag == "link":
             rels = set(values.get("rel", "").lower().split())
@@ -226,8 +238,8 @@ class _PageParser(HTMLParser):
         if not self._in_math() and not self._inside(NO_MATH_TAGS):
             for match in MATH_SOURCE.finditer(data):
                 self._problem(
-                    "math", f"math source {match.group(0)!r} outside a math container "
-                    f"in {_short(data)!r}"
+                    "math",
+                    f"math source {match.group(0)!r} outside a math container in {_short(data)!r}",
                 )
 
 
@@ -245,7 +257,9 @@ def css_problems(path: str, text: str) -> list[Problem]:
     out = []
     for match in CSS_REMOTE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
-        out.append(Problem(path, line, "remote", f"stylesheet loads {match.group(1) or match.group(2)}"))
+        out.append(
+            Problem(path, line, "remote", f"stylesheet loads {match.group(1) or match.group(2)}")
+        )
     return out
 
 
@@ -285,7 +299,9 @@ def link_problems(site: Path, scans: dict[str, PageScan]) -> list[Problem]:
             if parts.path:
                 target = _target_file(site, page, parts.path)
                 if target is None:
-                    out.append(Problem(page, ref.line, "link", f"{where}: no such file in the site"))
+                    out.append(
+                        Problem(page, ref.line, "link", f"{where}: no such file in the site")
+                    )
                     continue
             else:
                 target = page
@@ -293,7 +309,9 @@ def link_problems(site: Path, scans: dict[str, PageScan]) -> list[Problem]:
             if not anchor or target not in scans:
                 continue
             if anchor not in scans[target].ids:
-                out.append(Problem(page, ref.line, "link", f"{where}: no id {anchor!r} on {target}"))
+                out.append(
+                    Problem(page, ref.line, "link", f"{where}: no id {anchor!r} on {target}")
+                )
     return out
 
 
@@ -308,7 +326,7 @@ def nav_pages(config: Path) -> list[str]:
         """Safe loading that ignores MkDocs' ``!!python/name:`` and ``!ENV`` tags."""
 
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
     out: list[str] = []
 
     def walk(item: object) -> None:
@@ -364,7 +382,9 @@ def audit(site: Path, config: Path | None = None) -> list[Problem]:
         for page in nav_pages(config):
             if built_path(page) not in scans:
                 problems.append(
-                    Problem(built_path(page), 0, "nav-page", f"{page} is in the nav but was not built")
+                    Problem(
+                        built_path(page), 0, "nav-page", f"{page} is in the nav but was not built"
+                    )
                 )
     return sorted(set(problems))
 

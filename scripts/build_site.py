@@ -112,7 +112,9 @@ def zensical_config(*, strict: bool) -> Path:
 
 
 def _engine_script(engine: str, argv: list[str], prelude: str) -> str:
-    main = "from mkdocs.__main__ import cli" if engine == "mkdocs" else "from zensical.main import cli"
+    main = (
+        "from mkdocs.__main__ import cli" if engine == "mkdocs" else "from zensical.main import cli"
+    )
     return f"{prelude}\nimport sys\n{main}\nsys.argv = {argv!r}\ncli()\n"
 
 
@@ -175,7 +177,9 @@ def live(engine: str, port: int) -> int:
     else:
         argv = ["zensical", "serve", "--config-file", MKDOCS_YML.name, "--dev-addr", address]
     os.chdir(ROOT)
-    os.execvpe(sys.executable, [sys.executable, "-c", _engine_script(engine, argv, "")], engine_env())
+    os.execvpe(
+        sys.executable, [sys.executable, "-c", _engine_script(engine, argv, "")], engine_env()
+    )
     return 0  # not reached: exec replaces this process
 
 

@@ -1,11 +1,19 @@
 """A wrong number in nbn fails the docs: the pages' blocks raise, the build fails.
 
-The issue's "done when": breaking the sigmoid derivative or the bias gradient
-in ``nbn`` makes the build fail. The fast tests break the library in this
-process and run one page's blocks (as the build would); the slow tests run the
-real ``mkdocs build --strict`` in a subprocess with the library broken the same
-way, and check its exit status and message. The unbroken build passing is
-checked by the offline test, which shares its build.
+Breaking the sigmoid derivative or the bias gradient in ``nbn`` makes the
+build fail. The fast tests break the library in this process and run one
+page's blocks (as the build would). The slow tests run real builds in a
+subprocess with the library broken the same way:
+
+* ``mkdocs build --strict`` fails, for the right reason;
+* with each engine (MkDocs, Zensical) and the engine's own strict mode OFF,
+  the post-build audit (``scripts/audit_site.py``) still reports the break,
+  whatever the engine's exit status. A third break (the graph engine's drawing
+  raises) touches no claim, only code blocks: both engines then publish the
+  traceback and exit 0, and only the audit stops it.
+
+The unbroken builds passing the audit is checked by ``scripts/docs build``
+(in ``.ci/run``, for both engines) and by the offline test.
 """
 
 from __future__ import annotations
@@ -13,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from docs_pages import build_site, run_page
+from docs_pages import ENGINES, MKDOCS_YML, build_site, run_page
 
 import nbn
 import nbn.ledger as ledger
+from scripts.audit_site import audit, format_report
 
 BREAK_SIGMOID_DERIVATIVE = """
 import nbn
@@ -32,6 +41,14 @@ def _broken(self, upstream_grad):
     self.db = 0.5 * self.db  # wrong on purpose: half the bias gradient
     return out
 nbn.LinearLayer.backward = _broken
+"""
+
+BREAK_GRAPH_DRAWING = """
+import nbn.graph.render as render
+def _broken(*args, **kwargs):
+    raise RuntimeError("the graph drawing is broken on purpose")
+render.to_svg = _broken
+render.figure = _broken
 """
 
 
@@ -101,3 +118,38 @@ def test_strict_build_fails_when_the_library_is_broken(prelude: str, tmp_path: o
     assert build.returncode != 0, "the build passed with a broken library"
     # It failed for the right reason: a page refused to show a claim that failed its check.
     assert "failed its check" in build.output, build.output[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("prelude", "caught_by"),
+    [
+        # A failing claim stops the page's conversion (the Markdown extension
+        # raises): the page is missing, or its blocks show tracebacks.
+        pytest.param(
+            BREAK_SIGMOID_DERIVATIVE,
+            {"nav-page", "failed-block", "macro", "badge-status"},
+            id="sigmoid-derivative",
+        ),
+        pytest.param(
+            BREAK_BIAS_GRADIENT,
+            {"nav-page", "failed-block", "macro", "badge-status"},
+            id="bias-gradient",
+        ),
+        # No claim fails: only the blocks that draw graphs raise.
+        pytest.param(BREAK_GRAPH_DRAWING, {"failed-block"}, id="graph-drawing"),
+    ],
+)
+def test_audit_catches_a_broken_library_with_the_engines_strict_mode_off(
+    engine: str, prelude: str, caught_by: set[str], tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    build = build_site(
+        Path(str(tmp_path)) / "site", python_prelude=prelude, engine=engine, strict=False
+    )
+    problems = audit(build.site, MKDOCS_YML)
+    report = format_report(problems, build.site)
+    assert problems, f"{engine} (exit {build.returncode}): the audit passed a broken library"
+    assert caught_by & {p.rule for p in problems}, report[:3000]

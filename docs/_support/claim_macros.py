@@ -94,9 +94,7 @@ class _MacroPreprocessor(Preprocessor):
         page = page_of(self.md)
         if page is not None:
             src, url, zensical = page
-            common.set_page(
-                url, common.page_url(ERRATA_PAGE), page_src=src, source_links=zensical
-            )
+            common.set_page(url, common.page_url(ERRATA_PAGE), page_src=src, source_links=zensical)
         try:
             text = common.expand_macros("\n".join(lines))
         except Exception as error:
