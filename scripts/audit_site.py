@@ -41,6 +41,7 @@ exit status 1 if anything is reported.
 from __future__ import annotations
 
 import argparse
+import bisect
 import posixpath
 import re
 import sys
@@ -79,7 +80,13 @@ NON_FILE_SCHEMES = frozenset({"mailto", "tel", "javascript", "data", "blob", "ab
 #: ``<link rel>`` values that only name a page: nothing is fetched when the page is viewed.
 HARMLESS_LINK_RELS = frozenset({"canonical", "alternate", "prev", "next", "author", "license"})
 
-TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"<code block: ")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
+#: A frame of markdown-exec's code blocks, as it names them in a traceback.
+BLOCK_FRAME = re.compile(r"File \"<code block: [^\"]*\"")
+#: The last line of a traceback: the exception and its message.
+EXCEPTION_LINE = re.compile(
+    r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b[^\n]*)$", re.M
+)
 RAW_FENCE = re.compile(
     r"(?:(?:`{3,}|~{3,})\s*)?\{?\s*\.?(?:python|py|pycon)\s[^\n]*?\bexec\s*=\s*[\"']?"
     r"(?:true|1|yes|on)\b",
@@ -142,6 +149,12 @@ class _PageParser(HTMLParser):
         self.scan = scan
         #: Open elements: (tag, is_math_container).
         self.stack: list[tuple[str, bool]] = []
+        #: All the page's text, and where each piece starts (offset, line): code
+        #: highlighting cuts a traceback into many elements, so it is looked
+        #: for in the text joined up.
+        self.text: list[str] = []
+        self.starts: list[tuple[int, int]] = []
+        self.length = 0
 
     # -- context of the current text
     def _inside(self, tags: frozenset[str]) -> bool:
@@ -218,12 +231,13 @@ class _PageParser(HTMLParser):
 
     # -- text
     def handle_data(self, data: str) -> None:
+        self.starts.append((self.length, self.getpos()[0]))
+        self.text.append(data)
+        self.length += len(data)
         if not data.strip():
             return
         in_pre = self._inside(frozenset({"pre"}))
         in_code = self._inside(CODE_TAGS)
-        if TRACEBACK.search(data):
-            self._problem("failed-block", f"a code block raised: {_short(data)!r}")
         if not in_pre and RAW_FENCE.search(data):
             self._problem("raw-fence", f"an executable block was not run: {_short(data)!r}")
         if self.stack and self.stack[-1][0] == "style":
@@ -241,6 +255,32 @@ class _PageParser(HTMLParser):
                     "math",
                     f"math source {match.group(0)!r} outside a math container in {_short(data)!r}",
                 )
+
+    def close(self) -> None:
+        super().close()
+        self._check_tracebacks()
+
+    def _line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, (offset, sys.maxsize)) - 1
+        return self.starts[max(index, 0)][1]
+
+    def _check_tracebacks(self) -> None:
+        text = "".join(self.text)
+        headers = list(TRACEBACK.finditer(text))
+        # A traceback is reported by its header; a frame of a code block alone
+        # (a traceback whose header was cut off) is reported too.
+        found = headers or list(BLOCK_FRAME.finditer(text))
+        for match in found:
+            last = EXCEPTION_LINE.search(text, match.end())
+            what = f": {_short(last.group(1))}" if last else ""
+            self.scan.problems.append(
+                Problem(
+                    self.scan.path,
+                    self._line_at(match.start()),
+                    "failed-block",
+                    f"a code block raised (its traceback is on the page){what}",
+                )
+            )
 
 
 def scan_page(path: str, text: str) -> PageScan:

@@ -36,8 +36,7 @@ INDEX = (
     HEAD.format(up="") + '<h1 id="home">Home</h1><p>See <a href="page/#gradients">the page</a>'
     ' and <a href="page/">it again</a>, <a href="#home">top</a>,'
     ' <a href="https://example.org/">a remote link</a>,'
-    ' <a href="mailto:x@example.org">mail</a>.</p>'
-    + TAIL
+    ' <a href="mailto:x@example.org">mail</a>.</p>' + TAIL
 )
 PAGE = (
     HEAD.format(up="../") + '<h2 id="gradients">Gradients</h2>'
@@ -106,18 +105,37 @@ def test_a_missing_site_is_one_problem(tmp_path: Path) -> None:
     assert rules(problems) == {"nav-page"} and "no index.html" in problems[0].message
 
 
-def test_traceback_of_a_failed_block_is_reported_with_its_line(tmp_path: Path) -> None:
-    failed = PAGE.replace(
-        "</article>",
-        '\n<pre><code><span class="n">Traceback (most recent call last)</span>:\n'
-        '  File "&lt;code block: session loss; n1&gt;", line 3\n</code></pre></article>',
+def _failure_markup() -> str:
+    """What markdown-exec puts on a page for a block that raised (highlighted)."""
+    import markdown
+    import markdown_exec
+
+    fence = {"name": "python", "class": "python", "validator": markdown_exec.validator,
+             "format": markdown_exec.formatter}  # fmt: skip
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.highlight"],
+        extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
     )
+    return str(md.convert('```python exec="true"\nraise ValueError("broken on purpose")\n```\n'))
+
+
+def test_traceback_of_a_failed_block_is_reported_with_its_line(tmp_path: Path) -> None:
+    markup = _failure_markup()
+    assert "<span" in markup  # highlighted: the traceback's words are in separate elements
+    failed = PAGE.replace("</article>", "\n" + markup + "</article>")
     site, config = make_site(tmp_path, page__index_html=failed)
     problems = audit(site, config)
-    assert rules(problems) == {"failed-block"}
-    line = failed[: failed.index("Traceback")].count("\n") + 1
-    assert len(problems) == 2  # the traceback's header, and the frame in the code block
-    assert {(p.page, p.line) for p in problems} == {("page/index.html", line)}
+    assert [p.rule for p in problems] == ["failed-block"]
+    assert problems[0].line == PAGE.count("\n") + 2
+    assert problems[0].message.endswith("ValueError: broken on purpose")
+
+
+def test_a_code_block_frame_without_its_header_is_reported(tmp_path: Path) -> None:
+    frame = '<pre><code>  File "&lt;code block: session loss; n1&gt;", line 3</code></pre>'
+    site, config = make_site(
+        tmp_path, page__index_html=PAGE.replace("</article>", frame + "</article>")
+    )
+    assert [p.rule for p in audit(site, config)] == ["failed-block"]
 
 
 def test_raw_exec_fence_outside_code_blocks_is_reported(tmp_path: Path) -> None:

@@ -137,12 +137,17 @@ def page_url(page_src: str) -> str:
 
 
 def relative_url(target: str, source: str) -> str:
-    """URL of ``target`` relative to the page at ``source`` (both site URLs)."""
+    """URL of ``target`` relative to the page at ``source`` (both site URLs).
+
+    ``""`` (the home page) is a directory like ``"bias/"``; the page itself is ``""``.
+    """
+    if target == source:
+        return ""
     source_dir = source if source.endswith("/") or source == "" else posixpath.dirname(source)
-    rel = posixpath.relpath("/" + target, "/" + source_dir) if target else "."
-    if target.endswith("/") and not rel.endswith("/"):
+    rel = posixpath.relpath("/" + target, "/" + source_dir)
+    if (target.endswith("/") or target == "") and not rel.endswith("/"):
         rel += "/"
-    return "" if rel in ("./", ".") and target == source else rel
+    return rel
 
 
 def claim_href(claim_id: str) -> str:
