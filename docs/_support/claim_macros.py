@@ -22,6 +22,10 @@ this module does happens whichever engine builds:
   it with an inner Markdown instance that has no engine link processor), a
   link to a page's source (``[gradients](gradients.md)``) becomes the page's
   URL relative to the page being built, as MkDocs does in the page's own text.
+
+The page is kept in :data:`common.CONTEXT` while it converts, for the code
+blocks' badges: both engines convert one page at a time (Zensical 0.0.73 calls
+Python-Markdown from a single thread), and each page sets it afresh.
 """
 
 from __future__ import annotations
