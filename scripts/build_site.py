@@ -109,11 +109,15 @@ def _set_key(text: str, key: str, value: str) -> str:
     return f"{text.rstrip()}\n{key}: {value}\n"
 
 
+def zensical_config_text(mkdocs_yml: str, *, strict: bool) -> str:
+    """The configuration Zensical builds from: ``mkdocs_yml`` with our site dir and strictness."""
+    text = _set_key(mkdocs_yml, "site_dir", ZENSICAL_SITE)
+    return _set_key(text, "strict", "true" if strict else "false")
+
+
 def zensical_config(*, strict: bool) -> Path:
-    """Write the configuration Zensical builds from: mkdocs.yml, with our site dir."""
-    text = MKDOCS_YML.read_text(encoding="utf-8")
-    text = _set_key(text, "site_dir", ZENSICAL_SITE)
-    text = _set_key(text, "strict", "true" if strict else "false")
+    """Write Zensical's configuration (:func:`zensical_config_text` of mkdocs.yml)."""
+    text = zensical_config_text(MKDOCS_YML.read_text(encoding="utf-8"), strict=strict)
     ZENSICAL_CONFIG.write_text(text, encoding="utf-8")
     return ZENSICAL_CONFIG
 

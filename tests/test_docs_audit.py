@@ -110,8 +110,12 @@ def _failure_markup() -> str:
     import markdown
     import markdown_exec
 
-    fence = {"name": "python", "class": "python", "validator": markdown_exec.validator,
-             "format": markdown_exec.formatter}  # fmt: skip
+    fence = {
+        "name": "python",
+        "class": "python",
+        "validator": markdown_exec.validator,
+        "format": markdown_exec.formatter,
+    }
     md = markdown.Markdown(
         extensions=["pymdownx.superfences", "pymdownx.highlight"],
         extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},

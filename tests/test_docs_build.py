@@ -18,14 +18,24 @@ The unbroken builds passing the audit is checked by ``scripts/docs build``
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 from collections.abc import Iterator
 
 import pytest
-from docs_pages import ENGINES, MKDOCS_YML, build_site, run_page
+from docs_pages import DOCS, ENGINES, MKDOCS_YML, ROOT, SUPPORT, build_site, run_page
 
 import nbn
 import nbn.ledger as ledger
 from scripts.audit_site import audit, format_report
+from scripts.build_site import (
+    ZENSICAL_SITE,
+    engine_env,
+    install_mathjax,
+    mathjax_source,
+    zensical_config_text,
+)
 
 BREAK_SIGMOID_DERIVATIVE = """
 import nbn
@@ -101,6 +111,45 @@ def test_broken_bias_gradient_fails_the_bias_page(
     _break_bias_gradient(monkeypatch)
     with pytest.raises(Exception, match=r"(?i)claim|graph engine"):
         run_page("bias.md")
+
+
+def test_zensical_builds_from_mkdocs_yml_with_its_site_dir_and_strictness() -> None:
+    text = MKDOCS_YML.read_text(encoding="utf-8")
+    assert re.search(r"^strict: true$", text, re.M)
+    config = zensical_config_text(text, strict=False)
+    assert re.search(r"^strict: false$", config, re.M)
+    assert re.search(rf"^site_dir: {re.escape(ZENSICAL_SITE)}$", config, re.M)
+    assert len(config.splitlines()) == len(text.splitlines())  # nothing else changed
+    assert "site_dir: .nbn-zensical-site" in zensical_config_text("site_name: x", strict=True)
+
+
+def test_the_engines_process_can_import_the_pages_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    paths = engine_env()["PYTHONPATH"].split(os.pathsep)
+    assert paths == [str(SUPPORT), "/elsewhere"]
+
+
+def test_an_unknown_engine_is_refused_naming_the_choices() -> None:
+    with pytest.raises(
+        ValueError, match=r"engine must be one of \('mkdocs', 'zensical'\), got 'sphinx'"
+    ):
+        build_site(ROOT / "never-built", engine="sphinx")
+    run = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "docs"), "build", "--engine", "sphinx"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--engine must be mkdocs or zensical, got 'sphinx'" in run.stderr
+
+
+def test_mathjax_is_put_among_the_pages_assets_before_a_build() -> None:
+    target = install_mathjax()
+    assert target == DOCS / "assets" / "mathjax" / "tex-svg-full.js"
+    assert target.read_bytes() == mathjax_source().read_bytes()
+    assert target.stat().st_size > 1_000_000
 
 
 @pytest.mark.slow
