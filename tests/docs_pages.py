@@ -128,7 +128,7 @@ def run_page(page: str) -> list[str]:
     """
     import common
 
-    common.set_page(page_url(page), "errata/", page_src=page, source_links=False)
+    common.set_page(page_url(page), page_src=page, source_links=False)
     sessions: dict[str, dict[str, object]] = {}
     outputs: list[str] = []
     cwd = os.getcwd()

@@ -29,7 +29,7 @@ common = importlib.import_module("common")
 @pytest.fixture(autouse=True)
 def _restore_page() -> Iterator[None]:
     yield
-    common.set_page("", "errata/", page_src="", source_links=False)
+    common.set_page("", page_src="", source_links=False)
 
 
 class _MkDocsRelpath(Treeprocessor):
@@ -140,12 +140,12 @@ def test_roles_are_converted_in_prose_but_not_in_fenced_code() -> None:
 def test_source_links_printed_by_blocks_become_page_urls(
     page_src: str, page_url: str, href: str, expected: str
 ) -> None:
-    common.set_page(page_url, "errata/", page_src=page_src, source_links=False)
+    common.set_page(page_url, page_src=page_src, source_links=False)
     assert claim_macros.source_link_to_url(href) == expected
 
 
 def test_block_output_links_are_rewritten_only_in_markdown_execs_inner_conversions() -> None:
-    common.set_page("hidden-layers/", "errata/", page_src="hidden-layers.md", source_links=False)
+    common.set_page("hidden-layers/", page_src="hidden-layers.md", source_links=False)
     outer = markdown.Markdown(extensions=["claim_macros"])
     assert 'href="gradients.md"' in outer.convert("[g](gradients.md)")  # the engine's job
     inner = markdown.Markdown(extensions=["claim_macros"])
@@ -153,3 +153,25 @@ def test_block_output_links_are_rewritten_only_in_markdown_execs_inner_conversio
     assert 'href="../gradients/"' in inner.convert("[g](gradients.md)")
     common.set_page("hidden-layers/", page_src="hidden-layers.md", source_links=True)
     assert 'href="gradients.md"' in inner.convert("[g](gradients.md)")  # Zensical's job
+
+
+@pytest.mark.parametrize(
+    ("source_links", "page_src", "page_url", "target", "anchor", "expected"),
+    [
+        # MkDocs: the URL relative to the page's URL.
+        (False, "hidden-layers.md", "hidden-layers/", "gradients.md", "", "../gradients/"),
+        (False, "hidden-layers.md", "hidden-layers/", "index.md", "top", "../#top"),
+        (False, "index.md", "", "gradients.md", "", "gradients/"),
+        (False, "bias.md", "bias/", "bias.md", "x", "#x"),
+        (False, "bias.md", "bias/", "bias.md", "", "#"),
+        # Zensical: the target's source, relative to the page's source.
+        (True, "hidden-layers.md", "hidden-layers/", "gradients.md", "", "gradients.md"),
+        (True, "guide/a.md", "guide/a/", "errata.md", "claim-x", "../errata.md#claim-x"),
+        (True, "bias.md", "bias/", "bias.md", "x", "#x"),
+    ],
+)
+def test_page_links_in_raw_html_suit_the_engine(
+    source_links: bool, page_src: str, page_url: str, target: str, anchor: str, expected: str
+) -> None:
+    common.set_page(page_url, page_src=page_src, source_links=source_links)
+    assert common.page_href(target, anchor) == expected

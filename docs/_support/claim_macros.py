@@ -41,10 +41,6 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-#: The claims index (badges link to its rows ``#claim-<id>``).
-ERRATA_PAGE = "errata.md"
-
-
 #: A Sphinx role with its target: ``:func:`~nbn.sigmoid```, ``:py:meth:`fit```.
 REST_ROLE = re.compile(
     r"(?<![\w`]):(?:py:)?(?P<role>func|meth|class|mod|attr|exc|obj|data|const):"
@@ -98,7 +94,7 @@ class _MacroPreprocessor(Preprocessor):
         page = page_of(self.md)
         if page is not None:
             src, url, zensical = page
-            common.set_page(url, common.page_url(ERRATA_PAGE), page_src=src, source_links=zensical)
+            common.set_page(url, page_src=src, source_links=zensical)
         try:
             text = common.expand_macros("\n".join(lines))
         except Exception as error:

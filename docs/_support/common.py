@@ -66,6 +66,7 @@ __all__ = [
     "inline_svg",
     "map_prose",
     "new_figure",
+    "page_href",
     "page_url",
     "relative_url",
     "require",
@@ -82,40 +83,36 @@ class ClaimCheckError(RuntimeError):
     """A page tried to show a ledger claim whose check failed."""
 
 
+#: Source path (under ``docs/``) of the claims index that badges link to.
+ERRATA_PAGE = "errata.md"
+
+
 @dataclass
 class PageContext:
     """Where the page being rendered lives, for relative links.
 
-    ``page_url`` and ``errata_url`` are site URLs with directory URLs
-    (``"bias/"``, ``"errata/"``; ``""`` for the home page); ``page_src`` is the
-    page's source path under ``docs/`` (``"bias.md"``). ``source_links`` says
-    how the engine treats links in raw HTML: MkDocs leaves them as written, so
-    they must be relative to the page's URL; Zensical rewrites every relative
-    link as if it were written in the page's source file, so they are written
-    to the target's source (``errata.md#claim-...``).
+    ``page_url`` is its site URL with directory URLs (``"bias/"``; ``""`` for
+    the home page), ``page_src`` its source path under ``docs/``
+    (``"bias.md"``). ``source_links`` says how the engine treats links in raw
+    HTML: MkDocs leaves them as written, so they must be relative to the page's
+    URL; Zensical rewrites every relative link as if it were written in the
+    page's source file, so they are written to the target's source
+    (``errata.md#claim-...``).
     """
 
     page_url: str = ""
-    errata_url: str = "errata/"
     page_src: str = ""
     source_links: bool = False
-    errata_src: str = "errata.md"
 
 
 CONTEXT = PageContext()
 
 
 def set_page(
-    page_url: str,
-    errata_url: str | None = None,
-    *,
-    page_src: str | None = None,
-    source_links: bool | None = None,
+    page_url: str, *, page_src: str | None = None, source_links: bool | None = None
 ) -> None:
     """Record the page being rendered (called by the ``claim_macros`` extension)."""
     CONTEXT.page_url = page_url
-    if errata_url is not None:
-        CONTEXT.errata_url = errata_url
     if page_src is not None:
         CONTEXT.page_src = page_src
     if source_links is not None:
@@ -150,16 +147,36 @@ def relative_url(target: str, source: str) -> str:
     return rel
 
 
+def page_href(page_src: str, anchor: str = "") -> str:
+    """Relative link from the page being rendered to another page, for raw HTML.
+
+    Parameters
+    ----------
+    page_src : str
+        The target page's source path under ``docs/`` (``"gradients.md"``).
+    anchor : str, optional
+        An id on the target page.
+
+    A Markdown link (``[text](gradients.md)``) needs no help: the engine
+    resolves it. An ``<a href>`` in HTML that a block prints does: MkDocs
+    leaves it as written (so it must be the URL relative to this page), while
+    Zensical rewrites it as if written in this page's source (so it must be the
+    target's source path). The page itself is ``"#anchor"`` (or ``"#"``).
+    """
+    if page_src == CONTEXT.page_src or (
+        not CONTEXT.source_links and page_url(page_src) == CONTEXT.page_url
+    ):
+        base = ""
+    elif CONTEXT.source_links:
+        base = posixpath.relpath(page_src, posixpath.dirname(CONTEXT.page_src) or ".")
+    else:
+        base = relative_url(page_url(page_src), CONTEXT.page_url)
+    return f"{base}#{anchor}" if anchor or not base else base
+
+
 def claim_href(claim_id: str) -> str:
     """Relative link from the current page to the claim's row in the claims index."""
-    if not CONTEXT.source_links:
-        base = relative_url(CONTEXT.errata_url, CONTEXT.page_url)
-    elif CONTEXT.page_src == CONTEXT.errata_src:
-        base = ""
-    else:
-        here = posixpath.dirname(CONTEXT.page_src) or "."
-        base = posixpath.relpath(CONTEXT.errata_src, here)
-    return f"{base}#claim-{claim_id}"
+    return page_href(ERRATA_PAGE, f"claim-{claim_id}")
 
 
 # ---------------------------------------------------------------- ledger claims
@@ -338,9 +355,7 @@ def expand_macros(markdown: str) -> str:
     return map_prose(markdown, lambda text: _MACRO.sub(_replace, text), code_spans=False)
 
 
-def map_prose(
-    markdown: str, change: Callable[[str], str], *, code_spans: bool = True
-) -> str:
+def map_prose(markdown: str, change: Callable[[str], str], *, code_spans: bool = True) -> str:
     """Apply ``change`` (str -> str) to the Markdown outside fenced code blocks.
 
     With ``code_spans=False`` the text inside inline code spans is left alone
