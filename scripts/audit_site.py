@@ -88,7 +88,7 @@ EXCEPTION_LINE = re.compile(
     r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b[^\n]*)$", re.M
 )
 RAW_FENCE = re.compile(
-    r"(?:(?:`{3,}|~{3,})\s*)?\{?\s*\.?(?:python|py|pycon)\s[^\n]*?\bexec\s*=\s*[\"']?"
+    r"(?:(?:`{3,}|~{3,})\s*)?\{?\s*\.?(?<![\w-])(?:python|py|pycon)\s[^\n]*?\bexec\s*=\s*[\"']?"
     r"(?:true|1|yes|on)\b",
     re.I,
 )

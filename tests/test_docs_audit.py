@@ -142,10 +142,24 @@ def test_a_code_block_frame_without_its_header_is_reported(tmp_path: Path) -> No
     assert [p.rule for p in audit(site, config)] == ["failed-block"]
 
 
-def test_raw_exec_fence_outside_code_blocks_is_reported(tmp_path: Path) -> None:
-    raw = PAGE.replace("</article>", '<p><code>python exec="true"\nprint(1)</code></p></article>')
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<code>python exec="true"\nprint(1)</code>',  # an unparsed fence, as Markdown shows it
+        '```python exec="1" session="loss"',
+        '~~~{.pycon exec="on"}',
+    ],
+)
+def test_raw_exec_fence_outside_code_blocks_is_reported(tmp_path: Path, shown: str) -> None:
+    raw = PAGE.replace("</article>", f"<p>{shown}</p></article>")
     site, config = make_site(tmp_path, page__index_html=raw)
     assert rules(audit(site, config)) == {"raw-fence"}
+
+
+def test_words_ending_in_py_before_exec_are_not_fences(tmp_path: Path) -> None:
+    prose = PAGE.replace("</article>", '<p>Be happy exec="true" is not a fence.</p></article>')
+    site, config = make_site(tmp_path, page__index_html=prose)
+    assert audit(site, config) == []
 
 
 @pytest.mark.parametrize("macro", ["[[badge:or-single-loss]]", "[[check:x]]", "[[value:y@1]]"])
