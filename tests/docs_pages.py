@@ -6,9 +6,10 @@
 * :func:`run_page` runs them in order, sharing globals between blocks of the
   same ``session`` as markdown-exec does, then expands the page's inline claim
   macros; it returns what each block printed;
-* :func:`build_site` runs ``mkdocs build --strict`` into a directory, and
-  :func:`built_site` does it once per test process (a session-wide build shared
-  by the offline, build and browser tests).
+* :func:`build_site` builds the site with either engine into a directory (through
+  ``scripts/build_site.py``, as ``scripts/docs`` does), and :func:`built_site`
+  does it once per test process (a session-wide build shared by the offline,
+  build and browser tests).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import io
 import os
 import re
 import shlex
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -30,8 +30,15 @@ DOCS = ROOT / "docs"
 SUPPORT = DOCS / "_support"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 
-if str(SUPPORT) not in sys.path:
-    sys.path.insert(0, str(SUPPORT))
+# The pages' helpers (docs/_support) and scripts/ (the build and the audit),
+# importable as the build makes them (scripts/build_site.py sets PYTHONPATH).
+for _path in (SUPPORT, ROOT):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from scripts.build_site import ENGINES, Build, build  # noqa: E402
+
+__all__ = ["ENGINES", "Build", "build_site", "built_site", "code_blocks", "page_url", "pages"]
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _NAV_ITEM = re.compile(r"^\s*-\s*(?:\"[^\"]*\"|'[^']*'|[^:]+):\s*(?P<page>[\w./-]+\.md)\s*$")
@@ -106,13 +113,10 @@ def code_blocks(page: str) -> list[Block]:
 
 
 def page_url(page: str) -> str:
-    """The page's URL as MkDocs gives it with ``use_directory_urls`` (``"bias/"``)."""
-    stem = page[: -len(".md")]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+    """The page's URL with ``use_directory_urls`` (``"bias/"``), as the build computes it."""
+    import common
+
+    return str(common.page_url(page))
 
 
 def run_page(page: str) -> list[str]:
@@ -124,7 +128,7 @@ def run_page(page: str) -> list[str]:
     """
     import common
 
-    common.set_page(page_url(page), "errata/")
+    common.set_page(page_url(page), page_src=page, source_links=False)
     sessions: dict[str, dict[str, object]] = {}
     outputs: list[str] = []
     cwd = os.getcwd()
@@ -151,48 +155,26 @@ def run_page(page: str) -> list[str]:
     return outputs
 
 
-@dataclass(frozen=True)
-class Build:
-    """The result of one ``mkdocs build --strict``."""
+def build_site(
+    site: Path,
+    *,
+    python_prelude: str = "",
+    engine: str = "mkdocs",
+    strict: bool = True,
+    timeout: float = 1200.0,
+) -> Build:
+    """Build the site with ``engine`` into ``site``, as ``scripts/docs build`` does.
 
-    site: Path
-    returncode: int
-    output: str
-    seconds: float
-
-
-def build_site(site: Path, *, python_prelude: str = "", timeout: float = 600.0) -> Build:
-    """Run ``mkdocs build --strict`` from the repository root into ``site``.
-
-    ``python_prelude`` is Python run in the build process before MkDocs starts
-    (e.g. to break a function of nbn on purpose).
+    ``python_prelude`` is Python run in the engine's process before it starts
+    (e.g. to break a function of nbn on purpose); ``strict=False`` switches the
+    engine's own strict mode off.
     """
-    import time
-
-    script = (
-        f"{python_prelude}\n"
-        "import sys\n"
-        "from mkdocs.__main__ import cli\n"
-        f"sys.argv = ['mkdocs', 'build', '--strict', '--clean', '--site-dir', {str(site)!r}]\n"
-        "cli()\n"
-    )
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return Build(site, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start)
+    return build(engine, site, strict=strict, prelude=python_prelude, timeout=timeout)
 
 
 @functools.lru_cache(maxsize=1)
 def built_site() -> Build:
-    """One strict build of the site per test process, into a temporary directory.
+    """One strict MkDocs build of the site per test process, into a temporary directory.
 
     If ``NBN_SITE_DIR`` names a directory holding a built site (CI sets it to
     the ``site/`` that ``scripts/docs build`` just built and whose exit status
@@ -205,7 +187,7 @@ def built_site() -> Build:
             raise FileNotFoundError(
                 f"NBN_SITE_DIR={prebuilt!r} holds no built site (no index.html)"
             )
-        return Build(site, 0, f"prebuilt site from NBN_SITE_DIR={prebuilt}", 0.0)
+        return Build("prebuilt", site, 0, f"prebuilt site from NBN_SITE_DIR={prebuilt}", 0.0)
     import atexit
     import shutil
 

@@ -71,12 +71,12 @@ def test_page_code_blocks_run(page: str) -> None:
 def test_badge_links_are_relative_to_the_page(page_url: str, expected: str) -> None:
     import common
 
-    common.set_page(page_url, "errata/")
+    common.set_page(page_url, page_src="", source_links=False)
     try:
         assert common.claim_href("or-single-loss") == expected
         assert f'href="{expected}"' in common.badge("or-single-loss")
     finally:
-        common.set_page("", "errata/")
+        common.set_page("", page_src="")
 
 
 def test_macros_expand_in_prose_but_not_in_code() -> None:

@@ -14,13 +14,18 @@ Two ways to show a ledger number:
 * inline in prose: ``[[badge:or-single-loss]]``, ``[[value:or-single-loss]]`` or
   ``[[check:or-single-loss]]`` (the mark alone; ``[[badge:or-single-forward@1]]``
   shows entry 1 of a tuple value), expanded
-  by the hook ``docs/hooks.py`` before the page is converted
-  (:func:`expand_macros`); a failing claim there aborts the build too.
+  by the Markdown extension ``claim_macros`` (next to this module) before the
+  page is converted (:func:`expand_macros`); a failing claim there aborts the
+  page's conversion too.
+
+Every badge carries ``data-claim="<id>"`` and ``data-status="passed"`` (or
+``"erratum"``): the audit of the built site (``scripts/audit_site.py``) reads
+them, whichever engine built the site.
 
 Marks link to the claim's row in the claims index on the errata page
-(``errata.md``, anchor ``claim-<id>``). The hook tells this module which page is
-being rendered (:func:`set_page`) so that the links are relative and work when
-the site is opened from disk.
+(``errata.md``, anchor ``claim-<id>``). The extension tells this module which
+page is being rendered (:func:`set_page`) so that the links are relative and
+work when the site is opened from disk.
 
 Figures: :func:`svg` turns a matplotlib figure into inline SVG (text kept as
 text, ids unique per figure) and closes it; :func:`graph_svg` does the same for
@@ -37,7 +42,7 @@ import itertools
 import math
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +66,12 @@ __all__ = [
     "graph_svg",
     "html_table",
     "inline_svg",
+    "map_prose",
     "new_figure",
     "oracle_list",
+    "page_href",
+    "page_url",
+    "relative_url",
     "require",
     "set_page",
     "svg",
@@ -77,41 +86,100 @@ class ClaimCheckError(RuntimeError):
     """A page tried to show a ledger claim whose check failed."""
 
 
+#: Source path (under ``docs/``) of the claims index that badges link to.
+ERRATA_PAGE = "errata.md"
+
+
 @dataclass
 class PageContext:
     """Where the page being rendered lives, for relative links.
 
-    ``page_url`` and ``errata_url`` are site URLs as MkDocs gives them
-    (``"bias/"``, ``"errata/"``; ``""`` for the home page).
+    ``page_url`` is its site URL with directory URLs (``"bias/"``; ``""`` for
+    the home page), ``page_src`` its source path under ``docs/``
+    (``"bias.md"``). ``source_links`` says how the engine treats links in raw
+    HTML: MkDocs leaves them as written, so they must be relative to the page's
+    URL; Zensical rewrites every relative link as if it were written in the
+    page's source file, so they are written to the target's source
+    (``errata.md#claim-...``).
     """
 
     page_url: str = ""
-    errata_url: str = "errata/"
+    page_src: str = ""
+    source_links: bool = False
 
 
 CONTEXT = PageContext()
 
 
-def set_page(page_url: str, errata_url: str | None = None) -> None:
-    """Record the URL of the page being rendered (called by ``docs/hooks.py``)."""
+def set_page(
+    page_url: str, *, page_src: str | None = None, source_links: bool | None = None
+) -> None:
+    """Record the page being rendered (called by the ``claim_macros`` extension)."""
     CONTEXT.page_url = page_url
-    if errata_url is not None:
-        CONTEXT.errata_url = errata_url
+    if page_src is not None:
+        CONTEXT.page_src = page_src
+    if source_links is not None:
+        CONTEXT.source_links = source_links
 
 
-def _relative_url(target: str, source: str) -> str:
-    """URL of ``target`` relative to the page at ``source`` (both site URLs)."""
+def page_url(page_src: str) -> str:
+    """A page's site URL from its source path, with directory URLs.
+
+    ``"bias.md"`` -> ``"bias/"``, ``"index.md"`` -> ``""``,
+    ``"guide/index.md"`` -> ``"guide/"``.
+    """
+    stem = page_src[: -len(".md")] if page_src.endswith(".md") else page_src
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(target: str, source: str) -> str:
+    """URL of ``target`` relative to the page at ``source`` (both site URLs).
+
+    ``""`` (the home page) is a directory like ``"bias/"``; the page itself is ``""``.
+    """
+    if target == source:
+        return ""
     source_dir = source if source.endswith("/") or source == "" else posixpath.dirname(source)
-    rel = posixpath.relpath("/" + target, "/" + source_dir) if target else "."
-    if target.endswith("/") and not rel.endswith("/"):
+    rel = posixpath.relpath("/" + target, "/" + source_dir)
+    if (target.endswith("/") or target == "") and not rel.endswith("/"):
         rel += "/"
-    return "" if rel in ("./", ".") and target == source else rel
+    return rel
+
+
+def page_href(page_src: str, anchor: str = "") -> str:
+    """Relative link from the page being rendered to another page, for raw HTML.
+
+    Parameters
+    ----------
+    page_src : str
+        The target page's source path under ``docs/`` (``"gradients.md"``).
+    anchor : str, optional
+        An id on the target page.
+
+    A Markdown link (``[text](gradients.md)``) needs no help: the engine
+    resolves it. An ``<a href>`` in HTML that a block prints does: MkDocs
+    leaves it as written (so it must be the URL relative to this page), while
+    Zensical rewrites it as if written in this page's source (so it must be the
+    target's source path). The page itself is ``"#anchor"`` (or ``"#"``).
+    """
+    if page_src == CONTEXT.page_src or (
+        not CONTEXT.source_links and page_url(page_src) == CONTEXT.page_url
+    ):
+        base = ""
+    elif CONTEXT.source_links:
+        base = posixpath.relpath(page_src, posixpath.dirname(CONTEXT.page_src) or ".")
+    else:
+        base = relative_url(page_url(page_src), CONTEXT.page_url)
+    return f"{base}#{anchor}" if anchor or not base else base
 
 
 def claim_href(claim_id: str) -> str:
     """Relative link from the current page to the claim's row in the claims index."""
-    base = _relative_url(CONTEXT.errata_url, CONTEXT.page_url)
-    return f"{base}#claim-{claim_id}"
+    return page_href(ERRATA_PAGE, f"claim-{claim_id}")
 
 
 # ---------------------------------------------------------------- ledger claims
@@ -337,6 +405,15 @@ def expand_macros(markdown: str) -> str:
             return badge(claim_id, show_value=False)
         return value(claim_id, index=index)
 
+    return map_prose(markdown, lambda text: _MACRO.sub(_replace, text), code_spans=False)
+
+
+def map_prose(markdown: str, change: Callable[[str], str], *, code_spans: bool = True) -> str:
+    """Apply ``change`` (str -> str) to the Markdown outside fenced code blocks.
+
+    With ``code_spans=False`` the text inside inline code spans is left alone
+    too (``change`` sees the pieces between them).
+    """
     out: list[str] = []
     fence: str | None = None
     for line in markdown.splitlines(keepends=True):
@@ -348,12 +425,12 @@ def expand_macros(markdown: str) -> str:
             if stripped.startswith(fence):
                 fence = None
             out.append(line)
+        elif code_spans:
+            out.append(change(line))
         else:
             # Leave inline code alone: `[[badge:id]]` in backticks is an example.
             pieces = _INLINE_CODE.split(line)
-            out.append(
-                "".join(p if i % 2 else _MACRO.sub(_replace, p) for i, p in enumerate(pieces))
-            )
+            out.append("".join(p if i % 2 else change(p) for i, p in enumerate(pieces)))
     return "".join(out)
 
 
