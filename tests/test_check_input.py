@@ -265,3 +265,21 @@ def test_numbers_are_read_exactly() -> None:
     assert example.given["v"].unit is not None and example.given["v"].unit * 1000 == 1
     assert example.given["t"].unit is None
     assert math.isclose(float(example.given["u"].value), -3)
+
+
+def test_a_huge_exact_base_is_abbreviated_in_the_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (2**64)**64 = 2**4096 (1234 digits) is within the bound; raising it to 64 again
+    # would need 262144 bits. The error must name the limit
+    # without printing the 1234 digits.
+    path = tmp_path / "huge.nbn.toml"
+    path.write_text(
+        'title = "t"\n[given]\nx = 2\n[define]\ny = "(((x**64)**64)**64)**64"\n'
+        '[claims]\ny = "1"\n'
+    )
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "more than the limit of 10000 bits" in err
+    assert "Traceback" not in err
+    assert len(err) < 400, err

@@ -119,10 +119,17 @@ def to_fraction(value: Any) -> Fraction:
 
 
 def _fmt(value: Any) -> str:
+    """A number for an error message: 6 significant digits, never a page of digits."""
     try:
-        return f"{float(value):.6g}"
+        number = float(value)
     except (TypeError, ValueError, OverflowError):
-        return str(value)
+        number = math.nan
+    if math.isfinite(number):
+        return f"{number:.6g}"
+    text = str(value)
+    if len(text) <= 40:
+        return text
+    return f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
 
 
 class SympyBackend(Backend[Any]):
@@ -191,8 +198,8 @@ class SympyBackend(Backend[Any]):
                 bits = abs(n) * max(int(a.p).bit_length(), int(a.q).bit_length())
                 if bits > MAX_BITS:
                     raise DomainError(
-                        f"the exact value of ({a}) ** {n} would need about {bits} bits, more than "
-                        f"the limit of {MAX_BITS} bits (about {int(MAX_BITS * math.log10(2))} "
+                        f"the exact value of ({_fmt(a)}) ** {n} would need about {bits} bits, "
+                        f"more than the limit of {MAX_BITS} bits (about {int(MAX_BITS * math.log10(2))} "
                         "digits)"
                     )
             return self._bounded(a**n)

@@ -26,7 +26,13 @@ from .oracles import (
 )
 from .runs import OR_B, OR_W, Pass, Training, neuron_pass, or_data, train_neuron
 
-__all__ = ["CLAIMS", "FLAT_FRACTIONS", "FROM_EXAMPLES", "flattening_epoch", "flattening_sensitivity"]
+__all__ = [
+    "CLAIMS",
+    "FLAT_FRACTIONS",
+    "FROM_EXAMPLES",
+    "flattening_epoch",
+    "flattening_sensitivity",
+]
 
 COST = "Cost Function"
 DERIVATIVE = "The derivative of Cost Function"
