@@ -199,8 +199,8 @@ class SympyBackend(Backend[Any]):
                 if bits > MAX_BITS:
                     raise DomainError(
                         f"the exact value of ({_fmt(a)}) ** {n} would need about {bits} bits, "
-                        f"more than the limit of {MAX_BITS} bits (about {int(MAX_BITS * math.log10(2))} "
-                        "digits)"
+                        f"more than the limit of {MAX_BITS} bits "
+                        f"(about {int(MAX_BITS * math.log10(2))} digits)"
                     )
             return self._bounded(a**n)
         if sign is not None and sign < 0:
