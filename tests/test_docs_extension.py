@@ -80,9 +80,12 @@ def test_zensical_gets_links_to_the_claims_index_source() -> None:
 
 
 def test_badges_carry_the_claim_and_its_status() -> None:
-    html = convert("[[badge:or-single-loss]] [[check:sigmoid-at-2]]")
+    html = convert("[[badge:or-single-loss]] [[check:sigmoid-at-2]] [[check:xavier-is-lecun]]")
     assert 'data-claim="or-single-loss" data-status="passed"' in html
-    assert 'data-claim="sigmoid-at-2" data-status="erratum"' in html  # the article's 0.88
+    # "z > 2 makes sigma ~ 1" is a rule of thumb, not an erratum: it passes, and says its kind
+    assert 'data-claim="sigmoid-at-2" data-status="passed" data-kind="rule-of-thumb"' in html
+    # the article calls LeCun's scaling "xavier": a real erratum
+    assert 'data-claim="xavier-is-lecun" data-status="erratum" data-kind="erratum"' in html
     assert ">0.125<" in html  # or-single-loss: the article's 0.125
 
 
