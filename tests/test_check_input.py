@@ -275,8 +275,7 @@ def test_a_huge_exact_base_is_abbreviated_in_the_error(
     # without printing the 1234 digits.
     path = tmp_path / "huge.nbn.toml"
     path.write_text(
-        'title = "t"\n[given]\nx = 2\n[define]\ny = "(((x**64)**64)**64)**64"\n'
-        '[claims]\ny = "1"\n'
+        'title = "t"\n[given]\nx = 2\n[define]\ny = "(((x**64)**64)**64)**64"\n[claims]\ny = "1"\n'
     )
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err

@@ -145,14 +145,26 @@ def test_a_wrong_step_after_a_wrong_input_is_wrong_but_not_first() -> None:
     assert [r.claim for r in report.first_wrong] == ["p"]
 
 
-def test_rounded_intermediates_are_last_digit_not_wrong() -> None:
+def test_a_rounded_intermediate_is_carried_not_wrong() -> None:
     # u = 1/3 = 0.333..., v = 300 u = 100 exactly. The author rounds u correctly to
     # 0.33 and computes v = 0.33 * 300 = 99.0: 1.0 away from 100 (ten units of the
-    # last digit), but the step is right from correctly rounded inputs.
+    # last digit, so not last-digit), but the step is right from the rounded input:
+    # the difference was carried in by rounding u, and u is where it came from.
     toml = (
-        '[given]\na = 1\n[define]\nu = "a / 3"\nv = "u * 300"\n'
-        '[claims]\nu = "0.33"\nv = "99.0"\nw = "?"\n'
-    ).replace('w = "?"\n', "")
+        '[given]\na = 1\n[define]\nu = "a / 3"\nv = "u * 300"\n[claims]\nu = "0.33"\nv = "99.0"\n'
+    )
+    assert verdicts(toml) == {"u": "agrees", "v": "carried"}
+    report = check_text(HEADER + toml)
+    assert report.result("v").carried_from == ("u",)
+    assert report.first_wrong == ()
+
+
+def test_a_rounded_intermediate_within_one_unit_is_last_digit() -> None:
+    # u = 1/6 = 0.1666..., stated 0.17 (correctly rounded). v = 2 u = 0.3333...; from
+    # the rounded u the author gets 2 * 0.17 = 0.34, which is 0.0067 from the exact v:
+    # less than one unit (0.01), and neither its rounding nor its truncation (both
+    # 0.33): last-digit, which takes precedence over the rounded-intermediate carry.
+    toml = '[given]\na = 1\n[define]\nu = "a / 6"\nv = "2 * u"\n[claims]\nu = "0.17"\nv = "0.34"\n'
     assert verdicts(toml) == {"u": "agrees", "v": "last-digit"}
 
 
@@ -245,12 +257,13 @@ def test_a_local_derivative_written_in_the_nodes_own_rounded_value_is_fair() -> 
     # written -0.0796. The exact value is -0.0810683 (wrong by 15 units), and redone
     # at the stated z it is -0.35 * sigmoid'(0.6) = -0.35 * 0.2287842 = -0.0800745
     # (5 units away); but from the stated, correctly rounded y_hat it is exactly the
-    # author's step: rounded intermediates, last-digit.
+    # author's step: a rounded intermediate, carried in from y_hat and grad(L, y_hat).
     toml = (
         '[given]\nz = "0.6"\n[define]\ny_hat = "sigmoid(z)"\nL = "(1 - y_hat)**2 / 2"\n'
         '[claims]\ny_hat = "0.65"\n"grad(L, y_hat)" = "-0.35"\n"grad(L, z)" = "-0.0796"\n'
     )
     report = check_text(HEADER + toml)
-    assert [r.verdict for r in report.results] == ["agrees", "agrees", "last-digit"]
+    assert [r.verdict for r in report.results] == ["agrees", "agrees", "carried"]
     assert report.result("grad(L, z)").recomputed == Fraction(-79625, 1000000)
+    assert report.first_wrong == ()
     assert set(report.result("grad(L, z)").inputs) == {"y_hat", "grad(L, y_hat)"}

@@ -205,11 +205,13 @@ def test_the_articles_truncated_loss_is_its_only_erratum_among_the_files(
 #   y_hat = sigma(0.6810683 + 0.0810683) = sigma(0.7621365) = 0.6818174...,
 #   L = 1/2 (1 - 0.6818174)^2 = 0.0506201...
 # What the learner wrote, and the verdict by the rules (agrees, truncated, carried,
-# last-digit, wrong), with the step redone from the learner's own inputs:
+# last-digit, carried from a rounded intermediate, wrong), with the step redone
+# from the learner's own inputs:
 #   z = 0.6             exact                                          agrees
 #   y_hat = 0.646       0.64566 rounds to 0.646                        agrees
 #   L = 0.062658        exact rounds to 0.062780, truncates to 0.062779; redone from
-#                       the agreeing 0.646: 1/2 (0.354)^2 = 0.062658 = stated  last-digit
+#                       the agreeing 0.646: 1/2 (0.354)^2 = 0.062658 = stated, 122 units
+#                       of the 6th decimal from the exact value: a rounded intermediate  carried
 #   y_hat(1 - y_hat) = 0.228   0.22878 truncated                       truncated
 #   dL/dy_hat = 0.354   exact -0.354; redone from 0.646: -(1 - 0.646) = -0.354,
 #                       not 0.354, and the input agrees                 wrong (first)
@@ -233,7 +235,7 @@ _DZ = -(1 - _SIGMA_06) * _SIGMA_06 * (1 - _SIGMA_06)
 LEARNER_HAND: dict[str, tuple[str, float]] = {
     "z": ("agrees", _Z),
     "y_hat": ("agrees", _SIGMA_06),
-    "L": ("last-digit", 0.5 * (1 - _SIGMA_06) ** 2),
+    "L": ("carried", 0.5 * (1 - _SIGMA_06) ** 2),
     "y_hat * (1 - y_hat)": ("truncated", _SIGMA_06 * (1 - _SIGMA_06)),
     "grad(L, y_hat)": ("wrong", -(1 - _SIGMA_06)),
     "grad(L, z)": ("carried", _DZ),
@@ -287,8 +289,10 @@ def test_learner_step_redone_from_the_learners_inputs(claim: str, learner: Repor
 def test_learner_report_names_the_sign_error_as_the_first_wrong_step(learner: Report) -> None:
     assert [r.claim for r in learner.first_wrong] == ["grad(L, y_hat)"]
     for claim, (verdict, _) in LEARNER_HAND.items():
-        if verdict == "carried":
+        if verdict == "carried" and claim != "L":
             assert "grad(L, y_hat)" in learner.result(claim).carried_from, claim
+    # the loss is carried from the rounded prediction, not from the sign error
+    assert learner.result("L").carried_from == ("y_hat",)
 
 
 def test_learner_file_expects_exactly_the_hand_derived_verdicts(learner: Report) -> None:

@@ -4,7 +4,7 @@ Write the example down in a small TOML file (``*.nbn.toml``) with the numbers
 as printed; nbn recomputes every claim with three independent oracles (SymPy
 exactly, the scalar graph engine, finite differences), then judges each stated
 value on its printed digits: ``agrees``, ``truncated``, ``carried`` (the step
-was right, an input was wrong), ``last-digit`` or ``wrong`` (see
+was right, from an input that was wrong or rounded), ``last-digit`` or ``wrong`` (see
 :mod:`nbn.check.verdict`), and names the first wrong steps.
 
 Public API

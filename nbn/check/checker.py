@@ -16,7 +16,7 @@ from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
 from .derivation import Derivation
 from .errors import CheckError
-from .load import WorkedExample
+from .load import Claim, WorkedExample
 from .oracles import (
     ENGINE_RTOL,
     FD_RTOL,
@@ -63,7 +63,8 @@ class ClaimResult:
         The stated claims the step read (its direct inputs).
     carried_from : tuple of str
         For ``carried``: the inputs that do not agree, and the first wrong
-        claims upstream of them.
+        claims upstream of them; when every input agrees (a rounded
+        intermediate), the inputs that were stated rounded.
     first_wrong : bool
         A ``wrong`` claim with no ``wrong`` claim upstream of it.
     """
@@ -270,6 +271,8 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         carried_from: tuple[str, ...] = ()
         if verdicts[index] == "carried":
             bad = [i for i in sorted(inputs) if verdicts[i] != "agrees"]
+            if not bad:  # rule 5: the inputs agree; the ones stated rounded carried it in
+                bad = [i for i in sorted(inputs) if _rounded(example.claims[i], exacts[i])]
             first = [i for i in wrong_above if not any(verdicts[j] == "wrong" for j in upstream[i])]
             carried_from = tuple(example.claims[i].text for i in dict.fromkeys(bad + first))
         results.append(
@@ -289,6 +292,11 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
             )
         )
     return tuple(results)
+
+
+def _rounded(claim: Claim, exact: Fraction) -> bool:
+    """True if ``claim`` was stated as a value other than its exact one."""
+    return claim.stated is not None and claim.stated.value != exact
 
 
 def _inputs_first(inputs: dict[int, frozenset[int]]) -> list[int]:

@@ -16,15 +16,19 @@ The rules, in order of precedence (the first that holds is the verdict):
    ``R``: the step was done right from a wrong input; the error came earlier.
    (A step may be redone in two ways, see :mod:`nbn.check.derivation`: a local
    derivative at the node's inputs or at its own value; either counts.)
-4. ``last-digit``: ``|S - E| < u``; or every direct input agrees and ``S``
-   matches ``R`` (rounded intermediates: correctly rounded inputs can move a
-   result by more than one unit, and that is not an error).
-5. ``wrong``: none of these: the error was made in this step.
+4. ``last-digit``: ``|S - E| < u``, one unit of the last printed digit or less
+   off, as rounded intermediate values produce.
+5. ``carried`` again: every direct input agrees, ``S`` is more than one unit
+   from ``E``, and ``S`` matches ``R``: the step was done right from correctly
+   rounded inputs, and the rounding of those inputs (a rounded intermediate)
+   moved the result by more than its printed digits admit. The step is not
+   wrong; what differs came in with the inputs.
+6. ``wrong``: none of these: the error was made in this step.
 
 A stated fraction (``"1/3"``) has no unit: it agrees only when it equals ``E``,
 is carried when it equals ``R`` from a wrong input, and is wrong otherwise.
 ``unanswered`` is the verdict of a ``"?"`` (not filled in yet). A claim with no
-stated direct inputs has ``R = E``, so rules 3 and 4's second half add nothing.
+stated direct inputs has ``R = E``, so rules 3 and 5 add nothing.
 """
 
 from __future__ import annotations
@@ -90,6 +94,6 @@ def judge(
         return "carried", carried[0]
     if _within_unit(stated, exact):
         return "last-digit", None
-    if redone:
-        return "last-digit", redone[0][0]
+    if redone:  # rule 5: a rounded intermediate, carried through a right step
+        return "carried", redone[0][0]
     return "wrong", None
