@@ -12,6 +12,7 @@ import json
 import re
 
 import pytest
+from claims import make_claim
 
 from nbn import cli
 from nbn.ledger import (
@@ -156,19 +157,7 @@ def test_statements_are_single_sentences_in_our_words() -> None:
 
 
 def _claim(**overrides: object) -> Claim:
-    fields: dict[str, object] = {
-        "id": "test-claim",
-        "section": "Test",
-        "statement": "A test.",
-        "article_value": 0.125,
-        "decimals": 3,
-        "inputs": "none",
-        "compute": lambda: 0.125,
-        "oracles": (Oracle("proof", lambda: 0.125, 1e-12),),
-        "tolerance": 1e-12,
-    }
-    fields.update(overrides)
-    return Claim(**fields)  # type: ignore[arg-type]
+    return make_claim(0.125, **overrides)
 
 
 def test_evaluate_passes_a_consistent_claim() -> None:

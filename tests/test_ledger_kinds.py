@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from claims import make_claim
 
 from nbn import cli
-from nbn.ledger import CLAIMS, DISCREPANCY_KINDS, Claim, Oracle, check_claim, get_claim
+from nbn.ledger import CLAIMS, DISCREPANCY_KINDS, Claim, check_claim, get_claim
 from nbn.ledger.core import evaluate
 
 pytest.importorskip("sympy")
@@ -58,20 +59,9 @@ def test_the_flattening_epoch_depends_on_the_definition_of_flat() -> None:
 
 
 def _claim(**overrides: object) -> Claim:
-    fields: dict[str, object] = {
-        "id": "test-claim",
-        "section": "Test",
-        "statement": "A test.",
-        "article_value": 0.109,
-        "decimals": 3,
-        "inputs": "none",
-        "compute": lambda: 0.10988,
-        "oracles": (Oracle("proof", lambda: 0.10988, 1e-12),),
-        "tolerance": 1e-12,
-        "erratum": "the article's number differs",
-    }
-    fields.update(overrides)
-    return Claim(**fields)  # type: ignore[arg-type]
+    overrides.setdefault("article_value", 0.109)
+    overrides.setdefault("erratum", "the article's number differs")
+    return make_claim(0.10988, **overrides)
 
 
 def test_an_erratum_text_without_a_kind_is_an_erratum() -> None:
