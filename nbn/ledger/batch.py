@@ -441,7 +441,15 @@ CLAIMS: tuple[Claim, ...] = (
         inputs=f"{_INPUTS}; first epoch with cost < 5%, 2%, 1% of the initial cost; "
         "final cost in percent of the initial cost",
         compute=lambda: flattening_sensitivity(_training().costs),
-        oracles=(Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), 0.0),),
+        # The epochs are discrete, but read off float64 costs: they agree only because
+        # every threshold is crossed with room to spare. Measured: the cost nearest a
+        # threshold is 5.4e-5 of it away (1%, epoch 3095), the two runs differ by at most
+        # 6e-15 relative, so no epoch can move. TRAIN_TOL (relative to the largest entry,
+        # 3095) still fails on an epoch off by one and lets the final percentage, computed
+        # by two different code paths, differ by a few ulps.
+        oracles=(
+            Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), TRAIN_TOL),
+        ),
         tolerance=SYMPY_TOL,
         holds=lambda v: v[0] < v[1] < v[2] and v[3] > 0.5,
         kind="vague",

@@ -387,7 +387,7 @@ def evaluate(claim: Claim) -> ClaimResult:
         oracles[oracle.name] = ok
         if not ok and computed is not None:
             problems.append(
-                f"{oracle.name} gives {format_value(value)}, nbn gives {format_value(computed)}"
+                f"{oracle.name} gives {value!r}, nbn gives {computed!r}"
                 f" (tolerance {oracle.tolerance:g})"
             )
     agrees: bool | None = None
