@@ -26,7 +26,11 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["JSON_FIELDS", "main"]
+__all__ = ["DISTRIBUTION", "JSON_FIELDS", "main"]
+
+#: The name nbn is installed under (``pip install nbn-verified``); the package it
+#: installs is imported as ``nbn`` and its command is ``nbn``.
+DISTRIBUTION = "nbn-verified"
 
 #: The fields of each object printed by ``nbn verify --json``, in order.
 JSON_FIELDS: tuple[str, ...] = (
@@ -120,29 +124,70 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _files(paths: Sequence[str], err: TextIO) -> tuple[list[str], bool]:
+    """The files named by ``paths``: a file as given, a directory as every
+    ``*.nbn.toml`` under it (sorted, recursively). Returns the files and whether
+    a path was refused (reported on ``err``: no such path, or no file in a directory)."""
+    from pathlib import Path
+
+    from .check import SUFFIX
+
+    files: list[str] = []
+    refused = False
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob(f"*{SUFFIX}") if p.is_file()), key=lambda p: p.parts
+            )
+            if not found:
+                print(
+                    f"nbn check: {given}: expected a directory holding *{SUFFIX} files "
+                    "(searched recursively), found none",
+                    file=err,
+                )
+                refused = True
+            files.extend(str(p) for p in found)
+        elif not path.exists():
+            print(
+                f"nbn check: {given}: expected a *{SUFFIX} file or a directory, "
+                "but there is no such path",
+                file=err,
+            )
+            refused = True
+        else:
+            files.append(given)
+    return files, refused
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .check import CheckError, OracleDisagreementError, check, load
 
-    if args.svg and len(args.files) != 1:
-        print(f"nbn check: --svg draws one file, got {len(args.files)} files", file=err)
-        return 2
     if not args.time_limit > 0:
         print(f"nbn check: --time-limit must be positive, got {args.time_limit}", file=err)
         return 2
+    if args.of is not None and not (args.trace or args.svg):
+        print("nbn check: --of NAME goes with --trace or --svg, given without them", file=err)
+        return 2
+    files, refused = _files(args.files, err)
+    if args.svg and len(files) != 1:
+        print(f"nbn check: --svg draws one file, got {len(files)} files", file=err)
+        return 2
     reports = []
-    status = 0
-    for file in args.files:
+    status = 2 if refused else 0
+    for file in files:
         try:
             example = load(file)
             if args.trace:
                 from .check import trace_markdown
 
-                heading = f"## {example.title} ({file})\n\n" if len(args.files) > 1 else ""
+                heading = f"## {example.title} ({file})\n\n" if len(files) > 1 else ""
                 print(heading + trace_markdown(example, args.of), file=out)
-                continue
-            reports.append(check(example, args.time_limit))
             if args.svg:
                 _write_svg(example, args.of, args.svg)
+                print(f"nbn check: drew the graph of {file} to {args.svg}", file=out)
+            if not (args.trace or args.svg):
+                reports.append(check(example, args.time_limit))
         except CheckError as error:
             print(f"nbn check: {error}", file=err)
             status = 2
@@ -152,7 +197,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ImportError as error:
             print(f"nbn check: {error}", file=err)
             status = 2
-    if args.trace:
+    if args.trace or args.svg:
         return status
     if args.json:
         from .check import to_json
@@ -176,7 +221,8 @@ def _write_svg(example: Any, of: str | None, path: str) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise ImportError(
-            "--svg draws with matplotlib, which is not installed: pip install matplotlib"
+            "--svg draws with matplotlib, which is not installed: "
+            f"pip install '{DISTRIBUTION}[svg]' (or pip install matplotlib)"
         ) from None
     try:
         Path(path).write_text(to_svg(example, of), encoding="utf-8")

@@ -109,10 +109,15 @@ def test_trace_of_an_unknown_quantity_exits_2(
     assert "--of" in capsys.readouterr().err
 
 
-def test_svg_draws_the_graph(neuron: Path, tmp_path: Path) -> None:
+def test_svg_draws_the_graph_and_says_where_instead_of_the_table(
+    neuron: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("matplotlib")
     out = tmp_path / "neuron.svg"
-    assert main(["check", "--svg", str(out), str(neuron)]) == 1
+    # like --trace, --svg draws and does not check: exit 0, one line saying where
+    assert main(["check", "--svg", str(out), str(neuron)]) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"nbn check: drew the graph of {neuron} to {out}\n"
     svg = out.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml")
     assert "<svg" in svg
@@ -164,5 +169,5 @@ def test_svg_title_is_plain_text(neuron: Path, tmp_path: Path) -> None:
     # "$...$" would be mathematics to matplotlib; a file's title is text
     neuron.write_text(NEURON.replace('"OR neuron"', '"costs $5 and $\\\\frac{"'), encoding="utf-8")
     out = tmp_path / "dollar.svg"
-    assert main(["check", "--svg", str(out), str(neuron)]) == 1
+    assert main(["check", "--svg", str(out), str(neuron)]) == 0
     assert "costs $5 and $\\frac{" in out.read_text(encoding="utf-8")
