@@ -285,7 +285,10 @@ def test_of_naming_a_given_or_used_without_trace_is_refused(
 
 
 def test_svg_without_matplotlib_names_the_extra(
-    neuron: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    neuron: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     import sys
 
