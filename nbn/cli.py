@@ -8,13 +8,20 @@ JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
 exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
 a usage error (unknown claim id, SymPy missing).
 
-``check FILE...`` checks worked-example files (:mod:`nbn.check`): a table per
-file (claim, stated, exact, verdict, oracles), where carried errors came from,
-the first wrong steps and a summary; ``--json`` prints one object per claim
-instead; ``--trace [--of NAME]`` prints every quantity's value and gradient as a
-Markdown table; ``--svg OUT`` also draws the example's graph. Exit status 0 when
-every claim agrees (or has exactly its ``[expect]``-ed verdict), 1 when one does
-not, 2 when a file cannot be checked (the message names file, table and key).
+``check PATH...`` checks worked-example files (:mod:`nbn.check`), each PATH a
+file or a directory (every ``*.nbn.toml`` under it, sorted, recursively): a
+table per file (claim, stated, exact, verdict, oracles), where carried errors
+came from (``carried (rounded)`` when from inputs stated rounded), the first
+wrong steps and a summary; ``--json`` prints one object per claim instead.
+``--trace [--of NAME]`` prints every quantity's value and gradient as a
+Markdown table, and ``--svg OUT [--of NAME]`` draws the example's graph to OUT
+and prints where; both instead of the check. Exit status 0 when every claim
+agrees (or has exactly its ``[expect]``-ed verdict), 1 when one does not, 2
+when a path or a file cannot be checked (the message names the file, table and
+key, or the option); one such file does not stop the others.
+
+nbn is installed as the distribution :data:`DISTRIBUTION` (``nbn-verified``);
+the command is ``nbn``, the same as ``python -m nbn``.
 """
 
 from __future__ import annotations
@@ -98,19 +105,30 @@ def _parser() -> argparse.ArgumentParser:
         "digits (agrees, truncated, carried, last-digit, wrong). Exit status 0 when every "
         "claim agrees or has its expected verdict, 1 otherwise, 2 if a file cannot be checked.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE", help="a worked-example file")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="a worked-example file, or a directory: every *.nbn.toml under it",
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object per claim")
     check.add_argument(
         "--trace",
         action="store_true",
-        help="print every given and defined quantity with its value and gradient (Markdown)",
+        help="print every given and defined quantity with its value and gradient "
+        "(Markdown) instead of checking",
     )
     check.add_argument(
         "--of",
         metavar="NAME",
         help="with --trace or --svg: the quantity to differentiate (default: [train].loss)",
     )
-    check.add_argument("--svg", metavar="OUT", help="draw the example's graph to OUT (one FILE)")
+    check.add_argument(
+        "--svg",
+        metavar="OUT",
+        help="draw the example's graph to OUT instead of checking (one file; needs "
+        f"matplotlib: pip install '{DISTRIBUTION}[svg]')",
+    )
     check.add_argument(
         "--reveal", action="store_true", help="show the exact values of unanswered ('?') claims"
     )
