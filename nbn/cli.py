@@ -354,9 +354,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (``sys.argv[1:]`` by default); return the exit status."""
     parser = _parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.command == "verify":
-        return _verify(args.claim, args.json, sys.stdout, sys.stderr)
-    if args.command == "check":
-        return _check(args, sys.stdout, sys.stderr)
-    parser.print_help(sys.stderr)
-    return 2
+    if args.command not in ("verify", "check"):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "verify":
+            status = _verify(args.claim, args.json, sys.stdout, sys.stderr)
+        else:
+            status = _check(args, sys.stdout, sys.stderr)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # the reader went away (nbn check ... | head): stop quietly, as other
+        # command-line tools do; what is still buffered goes nowhere
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 1

@@ -389,3 +389,21 @@ def test_significant_digits_match_pythons_float_formatting() -> None:
         assert significant(Fraction(x), digits) == f"{x:.{digits}g}", (repr(x), digits)
     assert significant(Fraction(0), 10) == "0"
     assert significant(Fraction(1, 3), 20) == "0." + "3" * 20  # past float64's digits
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(neuron: Path) -> None:
+    import subprocess
+    import sys
+
+    # nbn check FILE | head -0: the pipe is closed before nbn writes its report
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nbn", "check", str(neuron)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1, err
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
