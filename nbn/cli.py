@@ -8,13 +8,20 @@ JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
 exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
 a usage error (unknown claim id, SymPy missing).
 
-``check FILE...`` checks worked-example files (:mod:`nbn.check`): a table per
-file (claim, stated, exact, verdict, oracles), where carried errors came from,
-the first wrong steps and a summary; ``--json`` prints one object per claim
-instead; ``--trace [--of NAME]`` prints every quantity's value and gradient as a
-Markdown table; ``--svg OUT`` also draws the example's graph. Exit status 0 when
-every claim agrees (or has exactly its ``[expect]``-ed verdict), 1 when one does
-not, 2 when a file cannot be checked (the message names file, table and key).
+``check PATH...`` checks worked-example files (:mod:`nbn.check`), each PATH a
+file or a directory (every ``*.nbn.toml`` under it, sorted, recursively): a
+table per file (claim, stated, exact, verdict, oracles), where carried errors
+came from (``carried (rounded)`` when from inputs stated rounded), the first
+wrong steps and a summary; ``--json`` prints one object per claim instead.
+``--trace [--of NAME]`` prints every quantity's value and gradient as a
+Markdown table, and ``--svg OUT [--of NAME]`` draws the example's graph to OUT
+and prints where; both instead of the check. Exit status 0 when every claim
+agrees (or has exactly its ``[expect]``-ed verdict), 1 when one does not, 2
+when a path or a file cannot be checked (the message names the file, table and
+key, or the option); one such file does not stop the others.
+
+nbn is installed as the distribution :data:`DISTRIBUTION` (``nbn-verified``);
+the command is ``nbn``, the same as ``python -m nbn``.
 """
 
 from __future__ import annotations
@@ -26,7 +33,11 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["JSON_FIELDS", "main"]
+__all__ = ["DISTRIBUTION", "JSON_FIELDS", "main"]
+
+#: The name nbn is installed under (``pip install nbn-verified``); the package it
+#: installs is imported as ``nbn`` and its command is ``nbn``.
+DISTRIBUTION = "nbn-verified"
 
 #: The fields of each object printed by ``nbn verify --json``, in order.
 JSON_FIELDS: tuple[str, ...] = (
@@ -94,19 +105,30 @@ def _parser() -> argparse.ArgumentParser:
         "digits (agrees, truncated, carried, last-digit, wrong). Exit status 0 when every "
         "claim agrees or has its expected verdict, 1 otherwise, 2 if a file cannot be checked.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE", help="a worked-example file")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="a worked-example file, or a directory: every *.nbn.toml under it",
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object per claim")
     check.add_argument(
         "--trace",
         action="store_true",
-        help="print every given and defined quantity with its value and gradient (Markdown)",
+        help="print every given and defined quantity with its value and gradient "
+        "(Markdown) instead of checking",
     )
     check.add_argument(
         "--of",
         metavar="NAME",
         help="with --trace or --svg: the quantity to differentiate (default: [train].loss)",
     )
-    check.add_argument("--svg", metavar="OUT", help="draw the example's graph to OUT (one FILE)")
+    check.add_argument(
+        "--svg",
+        metavar="OUT",
+        help="draw the example's graph to OUT instead of checking (one file; needs "
+        f"matplotlib: pip install '{DISTRIBUTION}[svg]')",
+    )
     check.add_argument(
         "--reveal", action="store_true", help="show the exact values of unanswered ('?') claims"
     )
@@ -120,29 +142,70 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _files(paths: Sequence[str], err: TextIO) -> tuple[list[str], bool]:
+    """The files named by ``paths``: a file as given, a directory as every
+    ``*.nbn.toml`` under it (sorted, recursively). Returns the files and whether
+    a path was refused (reported on ``err``: no such path, or no file in a directory)."""
+    from pathlib import Path
+
+    from .check import SUFFIX
+
+    files: list[str] = []
+    refused = False
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob(f"*{SUFFIX}") if p.is_file()), key=lambda p: p.parts
+            )
+            if not found:
+                print(
+                    f"nbn check: {given}: expected a directory holding *{SUFFIX} files "
+                    "(searched recursively), found none",
+                    file=err,
+                )
+                refused = True
+            files.extend(str(p) for p in found)
+        elif not path.exists():
+            print(
+                f"nbn check: {given}: expected a *{SUFFIX} file or a directory, "
+                "but there is no such path",
+                file=err,
+            )
+            refused = True
+        else:
+            files.append(given)
+    return files, refused
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .check import CheckError, OracleDisagreementError, check, load
 
-    if args.svg and len(args.files) != 1:
-        print(f"nbn check: --svg draws one file, got {len(args.files)} files", file=err)
-        return 2
     if not args.time_limit > 0:
         print(f"nbn check: --time-limit must be positive, got {args.time_limit}", file=err)
         return 2
+    if args.of is not None and not (args.trace or args.svg):
+        print("nbn check: --of NAME goes with --trace or --svg, given without them", file=err)
+        return 2
+    files, refused = _files(args.files, err)
+    if args.svg and len(files) != 1:
+        print(f"nbn check: --svg draws one file, got {len(files)} files", file=err)
+        return 2
     reports = []
-    status = 0
-    for file in args.files:
+    status = 2 if refused else 0
+    for file in files:
         try:
             example = load(file)
             if args.trace:
                 from .check import trace_markdown
 
-                heading = f"## {example.title} ({file})\n\n" if len(args.files) > 1 else ""
+                heading = f"## {example.title} ({file})\n\n" if len(files) > 1 else ""
                 print(heading + trace_markdown(example, args.of), file=out)
-                continue
-            reports.append(check(example, args.time_limit))
             if args.svg:
                 _write_svg(example, args.of, args.svg)
+                print(f"nbn check: drew the graph of {file} to {args.svg}", file=out)
+            if not (args.trace or args.svg):
+                reports.append(check(example, args.time_limit))
         except CheckError as error:
             print(f"nbn check: {error}", file=err)
             status = 2
@@ -152,7 +215,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ImportError as error:
             print(f"nbn check: {error}", file=err)
             status = 2
-    if args.trace:
+    if args.trace or args.svg:
         return status
     if args.json:
         from .check import to_json
@@ -176,7 +239,8 @@ def _write_svg(example: Any, of: str | None, path: str) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise ImportError(
-            "--svg draws with matplotlib, which is not installed: pip install matplotlib"
+            "--svg draws with matplotlib, which is not installed: "
+            f"pip install '{DISTRIBUTION}[svg]' (or pip install matplotlib)"
         ) from None
     try:
         Path(path).write_text(to_svg(example, of), encoding="utf-8")
@@ -290,9 +354,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (``sys.argv[1:]`` by default); return the exit status."""
     parser = _parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.command == "verify":
-        return _verify(args.claim, args.json, sys.stdout, sys.stderr)
-    if args.command == "check":
-        return _check(args, sys.stdout, sys.stderr)
-    parser.print_help(sys.stderr)
-    return 2
+    if args.command not in ("verify", "check"):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "verify":
+            status = _verify(args.claim, args.json, sys.stdout, sys.stderr)
+        else:
+            status = _check(args, sys.stdout, sys.stderr)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # the reader went away (nbn check ... | head): stop quietly, as other
+        # command-line tools do; what is still buffered goes nowhere
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 1

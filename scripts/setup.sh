@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create (or reuse) the project's virtual environment in .venv and install nbn
-# in editable mode with every extra (tests, docs, browser check, linters).
+# (distribution nbn-verified) in editable mode with every extra (tests, docs, browser
+# check, svg drawing, linters).
 # Re-running is cheap: pip only installs what is missing or out of date.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,11 @@ stamp=.venv/.nbn-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "setup: installing nbn and its extras into .venv (first run takes a few minutes)"
     .venv/bin/python -m pip install --quiet --upgrade pip
+    # nbn was distributed as "nbn" before it became nbn-verified (the name "nbn" on
+    # the package index is another project); drop the old editable install.
+    if .venv/bin/python -m pip show nbn >/dev/null 2>&1; then
+        .venv/bin/python -m pip uninstall --quiet --yes nbn
+    fi
     .venv/bin/python -m pip install --quiet -e ".[dev]"
     touch "$stamp"
 fi

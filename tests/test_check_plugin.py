@@ -114,3 +114,51 @@ def test_a_file_that_fails_while_computing_fails_its_items(pytester: pytest.Pyte
 def test_importing_the_plugin_does_not_import_sympy() -> None:
     code = "import sys, nbn.check.plugin; sys.exit('sympy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_an_expected_agrees_is_an_ordinary_pass(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE + '"s + 0" = "agrees"\n')
+    result = pytester.runpytest("-rxX", *ARGS)
+    # s and s + 0 pass (s + 0 with its expected agrees), not xfail
+    result.assert_outcomes(passed=2, failed=2, xfailed=1)
+    assert "expected verdict agrees" not in result.stdout.str()
+
+
+def test_failures_show_file_line_and_where_the_error_started(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", case=EXAMPLE)
+    result = pytester.runpytest(*ARGS)
+    # p is on line 13 of the file, q on line 14 (1-based, as editors count)
+    result.stdout.fnmatch_lines(
+        [
+            "*case.nbn.toml:13: p: stated 1.6, exact 1.5: wrong; the first wrong step",
+            "*case.nbn.toml:14: q: stated 2.56, exact 2.25: carried; carried from p",
+        ]
+    )
+
+
+# y_hat = sigmoid(0.6) = 0.645656..., stated 0.65 (rounded right); L from it
+# = 0.35^2 / 2 = 0.06125, stated 0.061; the exact L = (1 - y_hat)^2 / 2 is
+# 0.06277972666 to ten digits (mpmath at 30 digits).
+ROUNDED = """title = "rounded"
+[given]
+w = "0.6"
+y = 1
+[define]
+y_hat = "sigmoid(w)"
+L = "(y - y_hat)**2 / 2"
+[claims]
+y_hat = "0.65"
+L = "0.061"
+"""
+
+
+def test_a_failure_carried_from_rounded_inputs_says_so(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", rounded=ROUNDED)
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*rounded.nbn.toml:10: L: stated 0.061, exact 0.06277972666: carried (rounded); "
+            "carried from the rounded inputs y_hat"
+        ]
+    )

@@ -20,7 +20,7 @@ Public API
 ``Report``
     ``.results`` (one :class:`ClaimResult` per claim: ``claim``, ``stated``,
     ``exact``, ``verdict``, ``expected``, ``oracles``, ``recomputed``, ``inputs``,
-    ``carried_from``, ``first_wrong``, ``ok``, ``to_json()``), ``.ok``,
+    ``carried_from``, ``cause``, ``first_wrong``, ``ok``, ``to_json()``), ``.ok``,
     ``.first_wrong``, ``.counts()``, ``.result(claim)``.
 ``format_table(reports)``, ``to_json(reports)``
     The CLI's text table and JSON (:mod:`nbn.check.report`).
@@ -29,6 +29,8 @@ Public API
     computational graph as SVG.
 ``VERDICTS``
     Every verdict, in order of precedence.
+``SUFFIX``
+    ``".nbn.toml"``: the files ``nbn check DIR`` and the pytest plugin collect.
 
 SymPy and NumPy are imported on first use, so ``import nbn.check`` stays cheap
 (the pytest plugin imports it in every pytest run).
@@ -45,7 +47,11 @@ from .load import VERDICTS, WorkedExample, load, loads
 if TYPE_CHECKING:
     from .checker import ClaimResult, Report
 
+#: How a worked-example file's name ends (``nbn check DIR`` and ``pytest DIR`` find these).
+SUFFIX = ".nbn.toml"
+
 __all__ = [
+    "SUFFIX",
     "VERDICTS",
     "CheckError",
     "ClaimResult",

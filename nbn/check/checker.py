@@ -67,6 +67,11 @@ class ClaimResult:
         intermediate), the inputs that were stated rounded.
     first_wrong : bool
         A ``wrong`` claim with no ``wrong`` claim upstream of it.
+    cause : str or None
+        Why a ``carried`` claim is carried: ``"wrong-input"`` (a direct input's
+        verdict is not ``agrees``; rule 3) or ``"rounded-inputs"`` (every input
+        agrees, and the ones stated rounded moved the result; rule 5).
+        ``None`` for every other verdict.
     """
 
     file: str
@@ -81,6 +86,7 @@ class ClaimResult:
     inputs: tuple[str, ...]
     carried_from: tuple[str, ...] = ()
     first_wrong: bool = False
+    cause: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,6 +111,7 @@ class ClaimResult:
             "inputs": list(self.inputs),
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
+            "cause": self.cause,
         }
 
 
@@ -269,10 +276,13 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         recomputed, inputs = redone[index][matched.get(index, 0)]
         wrong_above = sorted(i for i in upstream[index] if verdicts[i] == "wrong")
         carried_from: tuple[str, ...] = ()
+        cause: str | None = None
         if verdicts[index] == "carried":
             bad = [i for i in sorted(inputs) if verdicts[i] != "agrees"]
+            cause = "wrong-input"
             if not bad:  # rule 5: the inputs agree; the ones stated rounded carried it in
                 bad = [i for i in sorted(inputs) if _rounded(example.claims[i], exacts[i])]
+                cause = "rounded-inputs"
             first = [i for i in wrong_above if not any(verdicts[j] == "wrong" for j in upstream[i])]
             carried_from = tuple(example.claims[i].text for i in dict.fromkeys(bad + first))
         results.append(
@@ -289,6 +299,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 inputs=tuple(example.claims[i].text for i in sorted(inputs)),
                 carried_from=carried_from,
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
+                cause=cause,
             )
         )
     return tuple(results)

@@ -25,6 +25,7 @@ exact power be bounded (see :mod:`nbn.check.bounds`).
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
@@ -142,7 +143,30 @@ _DESCRIBE = {
     ast.IfExp: "if/else",
     ast.Starred: "starred arguments",
     ast.JoinedStr: "f-strings",
+    ast.Tuple: "a comma (a tuple)",
+    ast.List: "square brackets (a list)",
+    ast.Dict: "braces (a dict)",
+    ast.Set: "braces (a set)",
+    ast.NamedExpr: "':='",
+    ast.Await: "'await'",
+    ast.Yield: "'yield'",
+    ast.YieldFrom: "'yield'",
+    ast.Slice: "a slice",
+    ast.Constant: "a constant",
 }
+#: Operators of Python the language does not have: (symbol, what it is here, the
+#: operator to write instead or None).
+_OTHER_OPERATORS = {
+    ast.BitXor: ("^", "is not a power here", "**"),
+    ast.FloorDiv: ("//", "(floor division) is not in the language", "/"),
+    ast.MatMult: ("@", "(matrix product) is not in the language: quantities are numbers", "*"),
+    ast.Mod: ("%", "is not in the language", None),
+    ast.LShift: ("<<", "is not in the language", None),
+    ast.RShift: (">>", "is not in the language", None),
+    ast.BitOr: ("|", "is not in the language", None),
+    ast.BitAnd: ("&", "is not in the language", None),
+}
+_OTHER_UNARY = {ast.Not: "not", ast.Invert: "~"}
 
 
 def _scan(text: str) -> None:
@@ -229,8 +253,20 @@ class _Converter:
             if op == "**":
                 _ = constant_value(right, "the exponent of '**'")
             return Binary(op, left, right)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OTHER_OPERATORS:
+            symbol, what, instead = _OTHER_OPERATORS[type(node.op)]
+            segment = ast.get_source_segment(self.source, node) or symbol
+            advice = f"; write {segment.replace(symbol, instead)}" if instead else ""
+            raise ExpressionError(
+                f"'{symbol}' {what}{advice} (expected the operators + - * / **, got {segment!r})"
+            )
         if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
             return Unary(_UNARY[type(node.op)], self.convert(node.operand, inside_after))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _OTHER_UNARY:
+            raise ExpressionError(
+                f"expected numbers, names, + - * / ** and functions, got "
+                f"'{_OTHER_UNARY[type(node.op)]}' in {ast.get_source_segment(self.source, node)!r}"
+            )
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
@@ -242,7 +278,7 @@ class _Converter:
         )
 
     def describe(self, node: ast.AST) -> str:
-        kind = _DESCRIBE.get(type(node), type(node).__name__)
+        kind = _DESCRIBE.get(type(node), "a form the language does not have")
         segment = ast.get_source_segment(self.source, node)
         return f"{kind} {segment!r}" if segment else kind
 
@@ -269,13 +305,16 @@ class _Converter:
         name = func.id
         allowed = FUNCTIONS + (("grad", "after") if self.claim else ())
         if name not in allowed:
-            raise ExpressionError(
-                f"expected one of the functions {', '.join(allowed)}, got {name!r}"
-                + (
-                    ""
-                    if self.claim or name not in ("grad", "after")
-                    else " (grad and after are allowed in [claims] only)"
+            if not self.claim and name in ("grad", "after"):
+                raise ExpressionError(
+                    f"{name}(...) is allowed in [claims] only: expected one of the functions "
+                    f"{', '.join(allowed)}, got {name!r}"
                 )
+            close = difflib.get_close_matches(name.lower(), allowed, n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            raise ExpressionError(
+                f"expected one of the functions {', '.join(allowed)}, "
+                f"got the unknown function {name!r}{hint}"
             )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise ExpressionError(f"expected plain arguments to {name}, got keywords or '*'")

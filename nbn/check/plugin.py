@@ -6,8 +6,10 @@ Each claim is one item named by its expression; ``reportinfo`` points at the
 claim's line in the file. An item passes when its claim agrees; a claim with a
 verdict in the file's ``[expect]`` table passes only with exactly that verdict
 and is reported as an expected failure (``xfail``) with the reason, like a
-strict ``xfail``. A failing item reads like the CLI's line: verdict, stated and
-exact values and, for ``carried``, where the error came from.
+strict ``xfail`` (an expected ``agrees`` is an ordinary pass). A failing item
+reads like the CLI's line, after the claim's ``file:line``: stated and exact
+values, the verdict, and where the error came from: ``the first wrong step``,
+``carried from X`` or ``carried from the rounded inputs X``.
 
 The whole file is checked once, when its first item runs. This module imports
 only pytest at import time; the loader (no SymPy) runs at collection and SymPy
@@ -22,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import SUFFIX
+
 if TYPE_CHECKING:
     from .checker import ClaimResult, Report
     from .load import Claim
 
 __all__ = ["ClaimItem", "WorkedExampleFile", "pytest_collect_file"]
-
-SUFFIX = ".nbn.toml"
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -95,10 +97,12 @@ class ClaimItem(pytest.Item):
         if not isinstance(parent, WorkedExampleFile):  # pragma: no cover - from_parent above
             raise TypeError("a ClaimItem belongs to a WorkedExampleFile")
         result: ClaimResult = parent.report().results[self.index]
-        if result.expected is not None and result.verdict == result.expected:
+        # an expected "agrees" is an ordinary pass; only a non-agreeing verdict is xfail
+        if result.expected not in (None, "agrees") and result.verdict == result.expected:
             pytest.xfail(f"expected verdict {result.expected}: {claim_line(result)}")
         if not result.ok:
-            raise ClaimFailed(claim_line(result))
+            place = f"{self.path}:{self.claim.line}" if self.claim.line else str(self.path)
+            raise ClaimFailed(f"{place}: {claim_line(result)}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ClaimFailed):

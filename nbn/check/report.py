@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .backends import to_fraction
 from .checker import ClaimResult, Report
 from .errors import CheckError
 from .load import WorkedExample
+from .numbers import parse_number
 from .oracles import EngineOracle, SympyOracle
 
 __all__ = ["TraceRow", "format_table", "to_json", "to_svg", "trace", "trace_markdown"]
@@ -30,18 +32,87 @@ __all__ = ["TraceRow", "format_table", "to_json", "to_svg", "trace", "trace_mark
 _ORACLE_SHORT = {"sympy": "sympy", "graph-engine": "graph", "finite-difference": "fd"}
 
 
+#: Fewest significant digits of the exact column, and the most it can show (the
+#: exact value is known to 50 significant digits where it is irrational).
+EXACT_MIN_DIGITS = 10
+EXACT_MAX_DIGITS = 50
+
+
+def _stated_digits(stated: str) -> int:
+    """Significant digits of a stated number as printed (0 for ``"?"`` or a fraction)."""
+    try:
+        printed = parse_number(stated)
+    except ValueError:
+        return 0
+    if printed.unit is None:
+        return 0
+    digits = 1
+    while abs(printed.value) >= printed.unit * 10**digits:
+        digits += 1
+    return digits
+
+
+def exact_digits(stated: str) -> int:
+    """How many significant digits the exact column shows next to ``stated``: the
+    claim's own digits plus two, at least :data:`EXACT_MIN_DIGITS`, at most
+    :data:`EXACT_MAX_DIGITS`."""
+    return min(EXACT_MAX_DIGITS, max(EXACT_MIN_DIGITS, _stated_digits(stated) + 2))
+
+
+def significant(x: Fraction, digits: int) -> str:
+    """``x`` correctly rounded to ``digits`` significant digits, written as Python's
+    ``g`` format writes a float (no trailing zeros; an exponent below 1e-4 and from
+    ``10**digits`` on), but from the exact value, so past float64's 17 digits too."""
+    if x == 0:
+        return "0"
+    context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN)
+    value = context.divide(decimal.Decimal(x.numerator), decimal.Decimal(x.denominator))
+    mantissa = "".join(str(d) for d in value.as_tuple().digits).rstrip("0") or "0"
+    exponent = value.adjusted()  # of the leading digit
+    sign = "-" if x < 0 else ""
+    if exponent < -4 or exponent >= digits:
+        rest = f".{mantissa[1:]}" if len(mantissa) > 1 else ""
+        return f"{sign}{mantissa[0]}{rest}e{exponent:+03d}"
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{mantissa}"
+    whole = mantissa[: exponent + 1].ljust(exponent + 1, "0")
+    fraction = mantissa[exponent + 1 :]
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
 def _exact_text(result: ClaimResult, reveal: bool) -> str:
     if result.verdict == "unanswered" and not reveal:
         return "(hidden)"
-    return f"{float(result.exact):.10g}"
+    return significant(result.exact, exact_digits(result.stated))
+
+
+#: How the table shows why a claim is carried (:attr:`ClaimResult.cause`).
+_CAUSE_SHORT = {"rounded-inputs": "rounded", "wrong-input": None}
 
 
 def _verdict_text(result: ClaimResult) -> str:
+    notes = []
+    short = _CAUSE_SHORT.get(result.cause) if result.cause else None
+    if short:
+        notes.append(short)
     if result.expected is not None and result.verdict == result.expected:
-        return f"{result.verdict} (expected)"
-    if result.expected is not None:
-        return f"{result.verdict} (expected {result.expected})"
-    return result.verdict
+        notes.append("expected")
+    elif result.expected is not None:
+        notes.append(f"expected {result.expected}")
+    return result.verdict + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _origin(result: ClaimResult) -> str:
+    """Where a claim's error came from: ``first wrong step``, ``carried from X``,
+    ``carried from the rounded inputs X``, or nothing."""
+    if result.first_wrong:
+        return "the first wrong step"
+    if not result.carried_from:
+        return ""
+    names = ", ".join(result.carried_from)
+    if result.cause == "rounded-inputs":
+        return f"carried from the rounded inputs {names}"
+    return f"carried from {names}"
 
 
 def claim_line(result: ClaimResult, reveal: bool = False) -> str:
@@ -50,9 +121,8 @@ def claim_line(result: ClaimResult, reveal: bool = False) -> str:
         f"{result.claim}: stated {result.stated}, exact {_exact_text(result, reveal)}: "
         f"{_verdict_text(result)}"
     )
-    if result.carried_from:
-        text += f"; carried from {', '.join(result.carried_from)}"
-    return text
+    origin = _origin(result)
+    return f"{text}; {origin}" if origin else text
 
 
 def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
@@ -65,18 +135,21 @@ def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
         wc = max([5, *(len(r.claim) for r in results)])
         ws = max([6, *(len(r.stated) for r in results)])
         wv = max(len(_verdict_text(r)) for r in results)
+        we = max([17, *(len(_exact_text(r, reveal)) for r in results)])
         lines.append(
-            f"  {'':4} {'claim':<{wc}}  {'stated':>{ws}}  {'exact':>17}  {'verdict':<{wv}}  oracles"
+            f"  {'':4} {'claim':<{wc}}  {'stated':>{ws}}  {'exact':>{we}}  "
+            f"{'verdict':<{wv}}  oracles"
         )
         for r in results:
             mark = "ok" if r.ok else "FAIL"
             oracles = " ".join(_ORACLE_SHORT.get(k, k) for k in r.oracles)
             lines.append(
-                f"  {mark:<4} {r.claim:<{wc}}  {r.stated:>{ws}}  {_exact_text(r, reveal):>17}  "
+                f"  {mark:<4} {r.claim:<{wc}}  {r.stated:>{ws}}  {_exact_text(r, reveal):>{we}}  "
                 f"{_verdict_text(r):<{wv}}  {oracles}".rstrip()
             )
             if r.carried_from:
-                lines.append(f"  {'':4} {'':<{wc}}  carried from: {', '.join(r.carried_from)}")
+                what = "from the rounded inputs" if r.cause == "rounded-inputs" else "from"
+                lines.append(f"  {'':4} {'':<{wc}}  carried {what}: {', '.join(r.carried_from)}")
         first = report.first_wrong
         if first:
             lines.append(
@@ -129,22 +202,27 @@ class TraceRow:
 
 
 def _of(example: WorkedExample, of: str | None) -> str:
+    """The quantity a trace or a drawing differentiates: ``of``, else ``[train].loss``."""
+    defined = ", ".join(example.define) or "none"
     if of is None:
         if example.train is None:
             raise CheckError(
                 example.file,
                 None,
-                "--of",
-                "expected --of NAME (the quantity to differentiate) or a [train] table "
-                "naming the loss, got neither",
+                None,
+                "expected a [train] table naming the loss, or the option --of NAME naming "
+                f"the quantity to differentiate (a defined one: {defined}); the file has "
+                "no [train] table and no --of was given",
             )
         return example.train.loss
     if of not in example.define:
+        kind = "a given" if of in example.given else "not a quantity of the file"
         raise CheckError(
             example.file,
-            "define",
-            of,
-            f"expected --of to name a defined quantity ({', '.join(example.define)}), got {of!r}",
+            None,
+            None,
+            f"expected the option --of to name a defined quantity ({defined}), "
+            f"got --of {of!r}, which is {kind}",
         )
     return of
 

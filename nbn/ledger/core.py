@@ -365,7 +365,7 @@ def _run(function: Callable[[], object]) -> tuple[JSONValue | None, str]:
     try:
         return normalize(function()), ""
     except ImportError as error:
-        return None, f"{error} (install the test extra: pip install 'nbn[test]')"
+        return None, f"{error} (install the test extra: pip install 'nbn-verified[test]')"
     except Exception as error:  # a broken library must give a failed claim, not a crash
         return None, f"{type(error).__name__}: {error}"
 

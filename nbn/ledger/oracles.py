@@ -51,7 +51,7 @@ def sympy() -> ModuleType:
         import sympy as sp
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "the SymPy oracle needs sympy, which is not installed: pip install 'nbn[test]'"
+            "the SymPy oracle needs sympy, which is not installed: pip install 'nbn-verified[test]'"
         ) from error
     module: ModuleType = sp
     return module
