@@ -166,7 +166,11 @@ REJECTED = [
     "{x: 1 for x in y}",
     "x if y else z",
     "x < y",
-    "x[0]",
+    "x[0:1]",  # slices: integer indexing only
+    "x[y]",
+    "x.T.real",
+    "sum(x, out=y)",
+    "sum(x, axis=y)",
     "'text'",
     "True",
     "1j",
@@ -177,7 +181,6 @@ REJECTED = [
     "x ** y",
     "x // 2",
     "x % 2",
-    "x @ y",
     "not x",
     "grad(s, x)",  # outside [claims]
 ]

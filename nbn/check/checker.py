@@ -12,9 +12,11 @@ from fractions import Fraction
 from typing import Any
 
 from . import expr
+from .arrays import indices
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
 from .derivation import Derivation
+from .entries import EntryResult, transposed_agrees, worst
 from .errors import CheckError
 from .load import Claim, WorkedExample
 from .oracles import (
@@ -26,6 +28,7 @@ from .oracles import (
     agree,
     where_computed,
 )
+from .shapes import describe
 from .train import AFTER_RTOL, Trajectories
 from .train import run as train_run
 from .verdict import judge
@@ -72,6 +75,13 @@ class ClaimResult:
         verdict is not ``agrees``; rule 3) or ``"rounded-inputs"`` (every input
         agrees, and the ones stated rounded moved the result; rule 5).
         ``None`` for every other verdict.
+    shape : tuple of int
+        The exact value's shape (``()`` for a number).
+    entries : tuple of EntryResult
+        For an array: every entry, row-major (see :mod:`nbn.check.entries`);
+        ``exact``, ``oracles`` and ``recomputed`` are then the worst entry's.
+    note : str or None
+        For a stated array whose shape does not fit: both shapes.
     """
 
     file: str
@@ -87,6 +97,14 @@ class ClaimResult:
     carried_from: tuple[str, ...] = ()
     first_wrong: bool = False
     cause: str | None = None
+    shape: tuple[int, ...] = ()
+    entries: tuple[EntryResult, ...] = ()
+    note: str | None = None
+
+    @property
+    def disagreeing(self) -> tuple[EntryResult, ...]:
+        """The entries whose verdict is not ``agrees``."""
+        return tuple(e for e in self.entries if e.verdict != "agrees")
 
     @property
     def ok(self) -> bool:
@@ -97,12 +115,22 @@ class ClaimResult:
         """The JSON object of ``nbn check --json`` (``exact`` hidden for ``"?"`` unless
         ``reveal``)."""
         hidden = self.verdict == "unanswered" and not reveal
+        exact: object = None if hidden else float(self.exact)
+        extra: dict[str, Any] = {}
+        if self.shape or self.entries or self.note:
+            if not hidden:
+                exact = _nested([float(e.exact) for e in self.entries], self.shape)
+            extra = {
+                "shape": list(self.shape),
+                "entries": [] if hidden else [e.to_json() for e in self.disagreeing],
+                "note": self.note,
+            }
         return {
             "file": self.file,
             "claim": self.claim,
             "line": self.line,
             "stated": self.stated,
-            "exact": None if hidden else float(self.exact),
+            "exact": exact,
             "verdict": self.verdict,
             "expected": self.expected,
             "ok": self.ok,
@@ -112,7 +140,18 @@ class ClaimResult:
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
             "cause": self.cause,
+            **extra,
         }
+
+
+def _nested(values: list[float], shape: tuple[int, ...]) -> object:
+    """Row-major ``values`` as nested lists of ``shape``."""
+    if not shape:
+        return values[0]
+    if len(shape) == 1:
+        return values
+    cols = shape[1]
+    return [values[r * cols : (r + 1) * cols] for r in range(shape[0])]
 
 
 @dataclass(frozen=True)
@@ -223,6 +262,8 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     try:
         with deadline.armed():
             results = _check(example, deadline)
+            if example.arrays is not None:
+                results = _as_written(example, results)
     except TimeLimitExceeded:
         raise CheckError(
             example.file,
@@ -303,6 +344,74 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
             )
         )
     return tuple(results)
+
+
+def _as_written(
+    example: WorkedExample, results: tuple[ClaimResult, ...]
+) -> tuple[ClaimResult, ...]:
+    """One result per claim as written, from the results of its entries
+    (see :mod:`nbn.check.entries`)."""
+    if example.arrays is None:  # pragma: no cover - called for expanded files only
+        return results
+    owner: dict[str, str] = {}
+    for array_claim in example.arrays.claims:
+        for k in range(array_claim.first, array_claim.first + array_claim.count):
+            owner[example.claims[k].text] = array_claim.text
+
+    def written(texts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(owner.get(t, t) for t in texts))
+
+    out = []
+    for ac in example.arrays.claims:
+        parts = results[ac.first : ac.first + ac.count]
+        exacts = [r.exact for r in parts]
+        note = None
+        stated_text = ac.stated.text()
+        if ac.alignment in ("same", "flat"):
+            entries = tuple(
+                EntryResult(index, r.stated, r.exact, r.verdict, r.recomputed)
+                for index, r in zip(indices(ac.shape), parts, strict=True)
+            )
+            pick = worst([e.verdict for e in entries])
+            verdict = entries[pick].verdict
+        else:
+            entries = tuple(
+                EntryResult(index, "?", r.exact, "unanswered", r.recomputed)
+                for index, r in zip(indices(ac.shape), parts, strict=True)
+            )
+            pick = 0
+            shapes = f"stated shape {describe(ac.stated.shape)}, exact shape {describe(ac.shape)}"
+            if ac.alignment == "transposed" and transposed_agrees(ac.stated, exacts, ac.shape):
+                verdict = "transposed"
+                note = f"{shapes}: the stated array agrees once transposed"
+            else:
+                verdict = "wrong"
+                note = f"{shapes}: the shapes do not fit"
+        chosen = parts[pick]
+        out.append(
+            ClaimResult(
+                file=example.file,
+                claim=ac.text,
+                line=ac.line,
+                stated=stated_text,
+                exact=chosen.exact,
+                verdict=verdict,
+                expected=ac.expect,
+                oracles=chosen.oracles,
+                recomputed=chosen.recomputed,
+                inputs=written(tuple(t for r in parts for t in r.inputs)),
+                carried_from=written(tuple(t for r in parts for t in r.carried_from))
+                if verdict == "carried"
+                else (),
+                first_wrong=verdict == "wrong"
+                and (note is not None or any(r.first_wrong for r in parts)),
+                cause=chosen.cause if verdict == "carried" else None,
+                shape=ac.shape,
+                entries=entries if ac.shape else (),
+                note=note,
+            )
+        )
+    return tuple(out)
 
 
 def _rounded(claim: Claim, exact: Fraction) -> bool:

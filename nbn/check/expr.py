@@ -10,12 +10,18 @@ that ``ast.parse`` and every later tree walk stay shallow), then parses it with
 * numbers (``int`` or ``float`` literals, read back from the source text so that
   ``0.1`` is exactly 1/10; no ``True``, complex or string constants);
 * ``Name``;
-* ``Call`` of a bare function name with exactly its arity, no keywords, no ``*``:
+* ``Call`` of a bare function name with exactly its arity, no ``*``:
   ``sigmoid tanh relu exp log sqrt`` (one argument each); in claims also
   ``grad(f, x)`` (two names) and ``after(n, e)`` (a non-negative integer
-  literal and an expression).
+  literal and an expression);
+* for arrays (see :mod:`nbn.check.shapes` and :mod:`nbn.check.lower`): ``@``
+  (matrix product), the attribute ``.T`` (transpose) and no other,
+  ``sum(e)`` / ``mean(e)`` with the keyword arguments ``axis`` (a constant
+  integer) and ``keepdims`` (``True`` or ``False``) and no others, and integer
+  indexing ``e[i]``, ``e[i, j]`` (constant integers, negative ones counting from
+  the end; no slices).
 
-Everything else (attributes, subscripts, lambdas, comprehensions, comparisons,
+Everything else (other attributes, slices, lambdas, comprehensions, comparisons,
 ``__import__('os')``...) is refused with a message naming what was found. The
 exponent of ``**`` must be a constant (numbers only): the scalar graph engine
 takes a constant exponent, and knowing it before computing lets the size of an
@@ -36,14 +42,18 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_NODES",
     "MAX_OPERATORS",
+    "REDUCTIONS",
     "After",
     "Binary",
     "Call",
     "ExpressionError",
     "Grad",
+    "Index",
     "Name",
     "Node",
     "Num",
+    "Reduce",
+    "Transpose",
     "Unary",
     "constant_value",
     "derivative",
@@ -56,6 +66,8 @@ __all__ = [
 
 #: The functions of the language, each with one argument.
 FUNCTIONS = ("sigmoid", "tanh", "relu", "exp", "log", "sqrt")
+#: The reductions of arrays: ``sum(e)``, ``sum(e, axis=k)``, ``sum(e, axis=k, keepdims=True)``.
+REDUCTIONS = ("sum", "mean")
 #: Longest expression text, in characters.
 MAX_LENGTH = 1000
 #: Deepest nesting (parentheses plus chains of ``**`` and unary signs).
@@ -95,7 +107,8 @@ class Unary:
 
 @dataclass(frozen=True)
 class Binary:
-    """``left op right`` for ``op`` in ``+ - * / **`` (``**``: ``right`` is constant)."""
+    """``left op right`` for ``op`` in ``+ - * / ** @`` (``**``: ``right`` is constant;
+    ``@``: the matrix product)."""
 
     op: str
     left: Node
@@ -126,9 +139,42 @@ class After:
     body: Node
 
 
-Node: TypeAlias = "Num | Name | Unary | Binary | Call | Grad | After"
+@dataclass(frozen=True)
+class Transpose:
+    """``arg.T``: rows and columns swapped (a 0-d or 1-d array is unchanged, as in NumPy)."""
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Reduce:
+    """``func(arg, axis=axis, keepdims=keepdims)`` for ``func`` in :data:`REDUCTIONS`
+    (``axis`` ``None``: every entry)."""
+
+    func: str
+    arg: Node
+    axis: int | None = None
+    keepdims: bool = False
+
+
+@dataclass(frozen=True)
+class Index:
+    """``arg[i, j]``: integer indexing (0-based, negative from the end), no slices."""
+
+    arg: Node
+    indices: tuple[int, ...]
+
+
+Node: TypeAlias = "Num | Name | Unary | Binary | Call | Grad | After | Transpose | Reduce | Index"
+
+_BINARY = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
 _DESCRIBE = {
     ast.Attribute: "attribute access",
@@ -159,7 +205,6 @@ _DESCRIBE = {
 _OTHER_OPERATORS = {
     ast.BitXor: ("^", "is not a power here", "**"),
     ast.FloorDiv: ("//", "(floor division) is not in the language", "/"),
-    ast.MatMult: ("@", "(matrix product) is not in the language: quantities are numbers", "*"),
     ast.Mod: ("%", "is not in the language", None),
     ast.LShift: ("<<", "is not in the language", None),
     ast.RShift: (">>", "is not in the language", None),
@@ -184,7 +229,7 @@ def _scan(text: str) -> None:
             depth += 1
         elif c == ")":
             depth -= 1
-        if c in "+-*/":
+        if c in "+-*/@":
             operators += 1
             if text.startswith("**", i):
                 i += 1
@@ -209,7 +254,8 @@ def _scan(text: str) -> None:
         )
     if operators > MAX_OPERATORS:
         raise ExpressionError(
-            f"expected at most {MAX_OPERATORS} operators in one expression, got {operators}"
+            f"expected at most {MAX_OPERATORS} operators (+ - * / ** @) in one expression, "
+            f"got {operators}"
         )
 
 
@@ -258,7 +304,7 @@ class _Converter:
             segment = ast.get_source_segment(self.source, node) or symbol
             advice = f"; write {segment.replace(symbol, instead)}" if instead else ""
             raise ExpressionError(
-                f"'{symbol}' {what}{advice} (expected the operators + - * / **, got {segment!r})"
+                f"'{symbol}' {what}{advice} (expected the operators + - * / ** @, got {segment!r})"
             )
         if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
             return Unary(_UNARY[type(node.op)], self.convert(node.operand, inside_after))
@@ -273,6 +319,14 @@ class _Converter:
             return Name(node.id)
         if isinstance(node, ast.Call):
             return self.call(node, inside_after)
+        if isinstance(node, ast.Attribute):
+            if node.attr != "T":
+                raise ExpressionError(
+                    f"expected the attribute .T (transpose) and no other, got {self.describe(node)}"
+                )
+            return Transpose(self.convert(node.value, inside_after))
+        if isinstance(node, ast.Subscript):
+            return Index(self.convert(node.value, inside_after), self.indices(node))
         raise ExpressionError(
             f"expected numbers, names, + - * / ** and functions, got {self.describe(node)}"
         )
@@ -281,6 +335,59 @@ class _Converter:
         kind = _DESCRIBE.get(type(node), "a form the language does not have")
         segment = ast.get_source_segment(self.source, node)
         return f"{kind} {segment!r}" if segment else kind
+
+    def integer(self, node: ast.AST, what: str) -> int:
+        """A constant integer literal, possibly negative (an index or an axis)."""
+        sign = 1
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            sign, node = -1, node.operand
+        if (
+            not isinstance(node, ast.Constant)
+            or isinstance(node.value, bool)
+            or not isinstance(node.value, int)
+        ):
+            raise ExpressionError(f"expected {what} to be an integer, got {self.describe(node)}")
+        if abs(node.value) > 10**6:
+            raise ExpressionError(f"expected {what} of at most 10**6 in size, got {node.value}")
+        return sign * node.value
+
+    def indices(self, node: ast.Subscript) -> tuple[int, ...]:
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if not parts:
+            raise ExpressionError(f"expected integer indices, got {self.describe(node)}")
+        for part in parts:
+            if isinstance(part, ast.Slice):
+                raise ExpressionError(
+                    "expected integer indices such as A[0, 1] (0-based), got a slice in "
+                    f"{self.describe(node)}"
+                )
+        return tuple(self.integer(part, "an index") for part in parts)
+
+    def reduction(self, node: ast.Call, name: str, inside_after: bool) -> Reduce:
+        if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) != 1:
+            raise ExpressionError(
+                f"expected {name}(e), {name}(e, axis=k) or {name}(e, axis=k, keepdims=True), "
+                f"got {self.describe(node)}"
+            )
+        axis: int | None = None
+        keepdims = False
+        for keyword in node.keywords:
+            if keyword.arg == "axis":
+                axis = self.integer(keyword.value, f"the axis of {name}")
+            elif keyword.arg == "keepdims":
+                value = keyword.value
+                if not isinstance(value, ast.Constant) or not isinstance(value.value, bool):
+                    raise ExpressionError(
+                        f"expected keepdims=True or keepdims=False in {name}(...), got "
+                        f"{self.describe(value)}"
+                    )
+                keepdims = value.value
+            else:
+                given = "'**'" if keyword.arg is None else repr(keyword.arg)
+                raise ExpressionError(
+                    f"expected the keyword arguments axis and keepdims of {name}(...), got {given}"
+                )
+        return Reduce(name, self.convert(node.args[0], inside_after), axis, keepdims)
 
     def number(self, node: ast.Constant) -> Num:
         value = node.value
@@ -303,7 +410,9 @@ class _Converter:
         if not isinstance(func, ast.Name):
             raise ExpressionError(f"expected a function name, got {self.describe(func)}")
         name = func.id
-        allowed = FUNCTIONS + (("grad", "after") if self.claim else ())
+        if name in REDUCTIONS:
+            return self.reduction(node, name, inside_after)
+        allowed = FUNCTIONS + REDUCTIONS + (("grad", "after") if self.claim else ())
         if name not in allowed:
             if not self.claim and name in ("grad", "after"):
                 raise ExpressionError(
@@ -396,6 +505,8 @@ def _walk_names(node: Node, found: dict[str, None]) -> None:
         _walk_names(node.arg, found)
     elif isinstance(node, After):
         _walk_names(node.body, found)
+    elif isinstance(node, (Transpose, Reduce, Index)):
+        _walk_names(node.arg, found)
 
 
 def grads_in(node: Node) -> list[Grad]:
@@ -410,6 +521,8 @@ def grads_in(node: Node) -> list[Grad]:
         return grads_in(node.arg)
     if isinstance(node, After):
         return grads_in(node.body)
+    if isinstance(node, (Transpose, Reduce, Index)):
+        return grads_in(node.arg)
     return []
 
 
@@ -451,7 +564,7 @@ def derivative(node: Node, x: str) -> Node:
     if isinstance(node, Unary):
         inner = derivative(node.operand, x)
         return _ZERO if inner == _ZERO else (Unary("-", inner) if node.op == "-" else inner)
-    if isinstance(node, Binary):
+    if isinstance(node, Binary) and node.op != "@":
         a, b = node.left, node.right
         da = derivative(a, x)
         if node.op == "**":
@@ -495,7 +608,10 @@ def derivative(node: Node, x: str) -> Node:
         else:  # STEP: constant where it is defined
             return _ZERO
         return _mul(local, da)
-    raise ExpressionError(f"no derivative of {to_text(node)!r} (grad and after are claims only)")
+    raise ExpressionError(
+        f"no derivative of {to_text(node)!r} (grad and after are claims only; array "
+        "operations are expanded to entries first)"
+    )
 
 
 def replace(node: Node, target: Node, replacement: Node) -> Node:
@@ -514,10 +630,16 @@ def replace(node: Node, target: Node, replacement: Node) -> Node:
         return Call(node.func, replace(node.arg, target, replacement))
     if isinstance(node, After):
         return After(node.n, replace(node.body, target, replacement))
+    if isinstance(node, Transpose):
+        return Transpose(replace(node.arg, target, replacement))
+    if isinstance(node, Reduce):
+        return Reduce(node.func, replace(node.arg, target, replacement), node.axis, node.keepdims)
+    if isinstance(node, Index):
+        return Index(replace(node.arg, target, replacement), node.indices)
     return node
 
 
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "**": 4}
 
 
 def to_text(node: Node) -> str:
@@ -536,6 +658,14 @@ def _text(node: Node, outer: int) -> str:
         return f"after({node.n}, {_text(node.body, 0)})"
     if isinstance(node, Call):
         return f"{node.func}({_text(node.arg, 0)})"
+    if isinstance(node, Transpose):
+        return f"{_text(node.arg, 5)}.T"
+    if isinstance(node, Index):
+        return f"{_text(node.arg, 5)}[{', '.join(str(i) for i in node.indices)}]"
+    if isinstance(node, Reduce):
+        options = "" if node.axis is None else f", axis={node.axis}"
+        options += ", keepdims=True" if node.keepdims else ""
+        return f"{node.func}({_text(node.arg, 0)}{options})"
     if isinstance(node, Unary):
         text = node.op + _text(node.operand, 3)
         return f"({text})" if outer >= 3 else text

@@ -24,6 +24,16 @@ Format (the contract of issue 10, plus two extensions)
 ``[expect]`` (optional, an extension)
     claim = expected verdict: a claim whose verdict is exactly its expectation
     does not fail the check (how known errata run in CI).
+
+Arrays (issue 19)
+-----------------
+A given or a stated value may be a TOML array (:mod:`nbn.check.arrays`), and
+expressions may use ``@``, ``.T``, ``sum``/``mean`` and indexing. Such a file is
+*expanded*: shapes are checked (:mod:`nbn.check.shapes`) and every array
+quantity and claim becomes one scalar quantity or claim per entry
+(:mod:`nbn.check.lower`), so the returned :class:`WorkedExample` is scalar, as
+every oracle expects, and keeps the claims as written in
+:attr:`WorkedExample.arrays`. A file without arrays is loaded exactly as before.
 """
 
 from __future__ import annotations
@@ -38,8 +48,11 @@ from pathlib import Path
 from typing import Any
 
 from . import expr
+from .arrays import ArrayValue, align, entry_name, indices, read_array
 from .errors import CheckError
+from .lower import ArrayClaim, Budget, Lowering, uses_arrays
 from .numbers import UNANSWERED, Printed, TomlFloat, parse_number
+from .shapes import Shape, ShapeError, describe
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,6 +66,7 @@ __all__ = [
     "MAX_STEPS",
     "TABLES",
     "VERDICTS",
+    "Arrays",
     "Claim",
     "Train",
     "WorkedExample",
@@ -71,9 +85,9 @@ MAX_STEPS = 100_000
 #: The top-level keys of a file.
 TABLES = ("title", "source", "given", "define", "train", "claims", "expect")
 #: Every verdict, in order of precedence (``unanswered``: a ``"?"`` stated value).
-VERDICTS = ("agrees", "truncated", "carried", "last-digit", "wrong", "unanswered")
+VERDICTS = ("agrees", "truncated", "carried", "last-digit", "transposed", "wrong", "unanswered")
 
-_RESERVED = (*expr.FUNCTIONS, "grad", "after")
+_RESERVED = (*expr.FUNCTIONS, *expr.REDUCTIONS, "grad", "after")
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,8 @@ class Claim:
         The claim's line in the file.
     expect : str or None
         The verdict the file's ``[expect]`` table expects, if any.
+    stated_array : ArrayValue or None
+        A stated TOML array (then ``stated`` is ``None``).
     """
 
     text: str
@@ -111,6 +127,32 @@ class Claim:
     stated_text: str
     line: int | None
     expect: str | None = None
+    stated_array: ArrayValue | None = None
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """What an expanded file was as written (see "Arrays" in the module docstring).
+
+    Attributes
+    ----------
+    shapes : dict of str to tuple of int
+        The shape of every given and defined name as written.
+    given : dict of str to ArrayValue
+        The givens as written (a scalar has shape ``()``).
+    define : dict of str to expr.Node
+        The definitions as written.
+    claims : tuple of ArrayClaim
+        Each claim as written, and where its entries are in ``WorkedExample.claims``.
+    written : tuple of Claim
+        The claims as written.
+    """
+
+    shapes: dict[str, Shape]
+    given: dict[str, ArrayValue]
+    define: dict[str, expr.Node]
+    claims: tuple[ArrayClaim, ...]
+    written: tuple[Claim, ...]
 
 
 @dataclass(frozen=True)
@@ -131,7 +173,10 @@ class WorkedExample:
         For every name, all the names it is computed from (transitively).
     train : Train or None
     claims : tuple of Claim
+        In an expanded file (arrays), one per entry of each claim as written.
     lines : dict of (table, key) to int
+    arrays : Arrays or None
+        For a file with arrays: the file as written.
     """
 
     file: str
@@ -145,6 +190,12 @@ class WorkedExample:
     train: Train | None
     claims: tuple[Claim, ...]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    arrays: Arrays | None = None
+
+    @property
+    def written_claims(self) -> tuple[Claim, ...]:
+        """The claims as written in the file (arrays not expanded)."""
+        return self.claims if self.arrays is None else self.arrays.written
 
     def line(self, table: str, key: str) -> int | None:
         """The line of ``key`` in ``[table]``, if known."""
@@ -158,6 +209,12 @@ class WorkedExample:
     def max_steps(self) -> int:
         """The largest ``n`` of the file's ``after(n, e)`` claims (0 if none)."""
         return max((c.node.n for c in self.claims if isinstance(c.node, expr.After)), default=0)
+
+
+def _scalar(value: Printed | ArrayValue) -> Printed:
+    if isinstance(value, ArrayValue):  # pragma: no cover - arrays are expanded first
+        raise TypeError("an array where a number was expected")
+    return value
 
 
 def load(path: str | Path) -> WorkedExample:
@@ -295,11 +352,18 @@ class _Loader:
                 f"expected at most {MAX_NAMES} givens and definitions, "
                 f"got {len(given) + len(define)}",
             )
+        arrays = (
+            any(isinstance(v, ArrayValue) for v in given.values())
+            or any(uses_arrays(node) for node in define.values())
+            or any(uses_arrays(c.node) or c.stated_array is not None for c in claims)
+        )
+        if arrays:
+            return self.expand(title.strip(), source, given, define, texts, order, train, claims)
         return WorkedExample(
             self.file,
             title.strip(),
             source,
-            given,
+            {name: _scalar(value) for name, value in given.items()},
             define,
             texts,
             order,
@@ -307,6 +371,108 @@ class _Loader:
             train,
             claims,
             self.lines,
+        )
+
+    def expand(
+        self,
+        title: str,
+        source: str,
+        given: Mapping[str, Printed | ArrayValue],
+        define: Mapping[str, expr.Node],
+        texts: Mapping[str, str],
+        order: tuple[str, ...],
+        train: Train | None,
+        claims: tuple[Claim, ...],
+    ) -> WorkedExample:
+        """The file with every array expanded to its entries (see :mod:`nbn.check.lower`)."""
+        written = {
+            name: value if isinstance(value, ArrayValue) else ArrayValue((), (value,))
+            for name, value in given.items()
+        }
+        shapes: dict[str, Shape] = {name: value.shape for name, value in written.items()}
+        lowering = Lowering(shapes.__getitem__, Budget())
+        flat_given: dict[str, Printed] = {}
+        for name, value in written.items():
+            for index, entry in zip(indices(value.shape), value.entries, strict=True):
+                if entry is None:  # pragma: no cover - read_array refuses "?" in [given]
+                    raise self.error("given", name, 'expected numbers, got "?"')
+                flat_given[entry_name(name, index)] = entry
+        flat_define: dict[str, expr.Node] = {}
+        flat_texts: dict[str, str] = {}
+        for name in order:
+            try:
+                shape, entries = lowering.lower(define[name])
+            except ShapeError as error:
+                raise self.error("define", name, f"{error} in {texts[name]!r}") from None
+            shapes[name] = shape
+            for index, node in zip(indices(shape), entries, strict=True):
+                flat_define[entry_name(name, index)] = node
+                flat_texts[entry_name(name, index)] = texts[name]
+        flat_order, flat_depends = self.order(flat_given, flat_define)
+        flat_train = None
+        if train is not None:
+            if shapes[train.loss]:
+                raise self.error(
+                    "train",
+                    "loss",
+                    f"expected a scalar loss, got {train.loss!r} of shape "
+                    f"{describe(shapes[train.loss])} (take its sum or mean)",
+                )
+            params = tuple(
+                entry_name(p, index) for p in train.params for index in indices(shapes[p])
+            )
+            flat_train = Train(train.loss, params, train.learning_rate)
+        flat_claims: list[Claim] = []
+        array_claims: list[ArrayClaim] = []
+        for claim in claims:
+            try:
+                shape, entries = lowering.lower(claim.node)
+            except ShapeError as error:
+                raise self.error("claims", claim.text, str(error)) from None
+            stated = claim.stated_array or ArrayValue((), (claim.stated,))
+            if claim.stated_array is None and claim.stated is None:
+                alignment = "same"  # "?" for the whole array
+                stated = ArrayValue(shape, (None,) * len(entries))
+            else:
+                alignment = align(stated.shape, shape)
+            per_entry = stated.entries if alignment in ("same", "flat") else (None,) * len(entries)
+            array_claims.append(
+                ArrayClaim(
+                    claim.text,
+                    claim.line,
+                    shape,
+                    len(flat_claims),
+                    len(entries),
+                    alignment,
+                    stated,
+                    claim.expect,
+                )
+            )
+            for index, node, entry in zip(indices(shape), entries, per_entry, strict=True):
+                text = claim.text + (f"[{', '.join(str(i) for i in index)}]" if index else "")
+                flat_claims.append(
+                    Claim(
+                        text,
+                        node,
+                        entry,
+                        UNANSWERED if entry is None else entry.text,
+                        claim.line,
+                        claim.expect if not shape else None,
+                    )
+                )
+        return WorkedExample(
+            self.file,
+            title,
+            source,
+            flat_given,
+            flat_define,
+            flat_texts,
+            flat_order,
+            flat_depends,
+            flat_train,
+            tuple(flat_claims),
+            self.lines,
+            Arrays(shapes, written, dict(define), tuple(array_claims), claims),
         )
 
     def check_name(self, table: str, name: str) -> None:
@@ -320,17 +486,19 @@ class _Loader:
         if name in _RESERVED:
             raise self.error(table, name, f"expected a name, got the function name {name!r}")
 
-    def given(self) -> dict[str, Printed]:
-        given: dict[str, Printed] = {}
+    def given(self) -> dict[str, Printed | ArrayValue]:
+        given: dict[str, Printed | ArrayValue] = {}
         for name, value in self.table("given", required=False).items():
             self.check_name("given", name)
             try:
-                given[name] = parse_number(value)
+                given[name] = read_array(value) if isinstance(value, list) else parse_number(value)
             except ValueError as error:
                 raise self.error("given", name, str(error)) from None
         return given
 
-    def define(self, given: Mapping[str, Printed]) -> tuple[dict[str, expr.Node], dict[str, str]]:
+    def define(
+        self, given: Mapping[str, Printed | ArrayValue]
+    ) -> tuple[dict[str, expr.Node], dict[str, str]]:
         define: dict[str, expr.Node] = {}
         texts: dict[str, str] = {}
         table = self.table("define", required=False)
@@ -365,7 +533,7 @@ class _Loader:
         return define, texts
 
     def order(
-        self, given: Mapping[str, Printed], define: Mapping[str, expr.Node]
+        self, given: Mapping[str, Printed | ArrayValue], define: Mapping[str, expr.Node]
     ) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
         reads = {name: [n for n in expr.names_in(node)] for name, node in define.items()}
         order: list[str] = []
@@ -411,7 +579,7 @@ class _Loader:
 
     def train(
         self,
-        given: Mapping[str, Printed],
+        given: Mapping[str, Printed | ArrayValue],
         define: Mapping[str, expr.Node],
         depends: Mapping[str, frozenset[str]],
     ) -> Train | None:
@@ -468,7 +636,7 @@ class _Loader:
 
     def claims(
         self,
-        given: Mapping[str, Printed],
+        given: Mapping[str, Printed | ArrayValue],
         define: Mapping[str, expr.Node],
         depends: Mapping[str, frozenset[str]],
         train: Train | None,
@@ -502,8 +670,15 @@ class _Loader:
             except expr.ExpressionError as error:
                 raise self.error("claims", text, str(error)) from None
             self.check_claim_names(text, node, given, define, depends, train, known)
+            stated_array = None
             if value == UNANSWERED:
                 stated, stated_text = None, UNANSWERED
+            elif isinstance(value, list):
+                try:
+                    stated_array = read_array(value, stated=True)
+                except ValueError as error:
+                    raise self.error("claims", text, f"stated value: {error}") from None
+                stated, stated_text = None, stated_array.text()
             else:
                 try:
                     stated = parse_number(value)
@@ -518,6 +693,7 @@ class _Loader:
                     stated_text,
                     self.lines.get(("claims", text)),
                     expect.get(text),
+                    stated_array,
                 )
             )
         return tuple(claims)
@@ -526,7 +702,7 @@ class _Loader:
         self,
         text: str,
         node: expr.Node,
-        given: Mapping[str, Printed],
+        given: Mapping[str, Printed | ArrayValue],
         define: Mapping[str, expr.Node],
         depends: Mapping[str, frozenset[str]],
         train: Train | None,
