@@ -17,6 +17,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nbn import datasets
@@ -84,13 +85,18 @@ def test_article_files_start_from_the_ledgers_weights_bias_and_or_table() -> Non
     X, Y = datasets.or_gate()
     for name in ARTICLE_FILES:
         given = {key: value.value for key, value in example(name).given.items()}
-        assert (given["w1"], given["w2"]) == tuple(Fraction(str(w)) for w in OR_W)
         assert given.get("b", Fraction(0)) == Fraction(str(OR_B))
-    batch = {k: v.value for k, v in example("article-batch-iteration.nbn.toml").given.items()}
-    for j in range(X.shape[1]):
-        assert batch[f"x1_{j + 1}"] == X[0, j]
-        assert batch[f"x2_{j + 1}"] == X[1, j]
-        assert batch[f"y_{j + 1}"] == Y[0, j]
+        if name == "article-batch-iteration.nbn.toml":  # matrix form: W[0, 0], W[0, 1]
+            assert (given["W[0, 0]"], given["W[0, 1]"]) == tuple(Fraction(str(w)) for w in OR_W)
+            continue
+        assert (given["w1"], given["w2"]) == tuple(Fraction(str(w)) for w in OR_W)
+    batch = example("article-batch-iteration.nbn.toml").arrays
+    assert batch is not None
+    assert batch.given["X"].shape == X.shape and batch.given["Y"].shape == Y.shape
+    for (i, j), x in np.ndenumerate(X):
+        assert batch.given["X"].entries[i * X.shape[1] + j].value == x  # type: ignore[union-attr]
+    for (_, j), y in np.ndenumerate(Y):
+        assert batch.given["Y"].entries[j].value == y  # type: ignore[union-attr]
 
 
 def test_path_of_an_unknown_file_lists_the_shipped_ones() -> None:
@@ -140,7 +146,12 @@ def test_every_claim_of_the_article_files_is_a_ledger_number(
     linked = {(entry[0], claim) for entry in FROM_EXAMPLES.values() for claim in entry[1:]}
     for name, report in article_reports.items():
         for result in report.results:
-            assert (name, result.claim) in linked, (name, result.claim)
+            # a stated array's numbers are its entries, named by index
+            texts = [
+                f"{result.claim}[{', '.join(str(i) for i in e.index)}]" for e in result.entries
+            ] or [result.claim]
+            for text in texts:
+                assert (name, text) in linked, (name, text)
 
 
 @pytest.mark.parametrize("claim_id", sorted(FROM_EXAMPLES))

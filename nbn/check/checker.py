@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -193,10 +193,23 @@ class Report:
         return out
 
     def result(self, claim: str) -> ClaimResult:
-        """The result of the claim written ``claim``."""
+        """The result of the claim written ``claim`` (or of one entry of an array
+        claim, written ``claim[i, j]``)."""
         for r in self.results:
             if r.claim == claim:
                 return r
+            for e in r.entries:  # one entry of an array claim: "claim[i, j]"
+                if claim == f"{r.claim}[{', '.join(str(i) for i in e.index)}]":
+                    return replace(
+                        r,
+                        claim=claim,
+                        stated=e.stated,
+                        exact=e.exact,
+                        verdict=e.verdict,
+                        recomputed=e.recomputed,
+                        shape=(),
+                        entries=(),
+                    )
         raise KeyError(
             f"no claim {claim!r} in {self.file}; claims: {[r.claim for r in self.results]}"
         )

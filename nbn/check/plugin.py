@@ -63,7 +63,7 @@ class WorkedExampleFile(pytest.File):
             self.example = load(self.path)
         except CheckError as error:
             raise self.CollectError(f"nbn check: {error}") from None
-        for index, claim in enumerate(self.example.claims):
+        for index, claim in enumerate(self.example.written_claims):
             yield ClaimItem.from_parent(self, name=claim.text, claim=claim, index=index)
 
     def report(self) -> Report:

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import graph
+from .arrays import nested_text
 from .backends import to_fraction
 from .checker import ClaimResult, Report
 from .errors import CheckError
@@ -27,7 +28,15 @@ from .load import WorkedExample
 from .numbers import parse_number
 from .oracles import EngineOracle, SympyOracle
 
-__all__ = ["TraceRow", "format_table", "to_json", "to_svg", "trace", "trace_markdown"]
+__all__ = [
+    "TraceRow",
+    "entry_lines",
+    "format_table",
+    "to_json",
+    "to_svg",
+    "trace",
+    "trace_markdown",
+]
 
 _ORACLE_SHORT = {"sympy": "sympy", "graph-engine": "graph", "finite-difference": "fd"}
 
@@ -83,7 +92,27 @@ def significant(x: Fraction, digits: int) -> str:
 def _exact_text(result: ClaimResult, reveal: bool) -> str:
     if result.verdict == "unanswered" and not reveal:
         return "(hidden)"
+    if result.entries:
+        digits = max(exact_digits(e.stated) for e in result.entries) - 6
+        shown = [significant(e.exact, max(4, digits)) for e in result.entries]
+        return nested_text(shown, result.shape)
     return significant(result.exact, exact_digits(result.stated))
+
+
+def entry_lines(result: ClaimResult, reveal: bool = False) -> list[str]:
+    """For an array claim: its shape note and each entry that does not agree."""
+    lines = [result.note] if result.note else []
+    if result.verdict == "unanswered" and not reveal:
+        return lines
+    for e in result.disagreeing:
+        if e.verdict == "unanswered" and result.note:
+            continue
+        index = ", ".join(str(i) for i in e.index)
+        lines.append(
+            f"[{index}]: stated {e.stated}, exact {significant(e.exact, exact_digits(e.stated))}"
+            f": {e.verdict}"
+        )
+    return lines
 
 
 #: How the table shows why a claim is carried (:attr:`ClaimResult.cause`).
@@ -122,7 +151,9 @@ def claim_line(result: ClaimResult, reveal: bool = False) -> str:
         f"{_verdict_text(result)}"
     )
     origin = _origin(result)
-    return f"{text}; {origin}" if origin else text
+    text = f"{text}; {origin}" if origin else text
+    entries = entry_lines(result, reveal)
+    return text + ("; " + "; ".join(entries) if entries else "")
 
 
 def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
@@ -147,6 +178,8 @@ def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
                 f"  {mark:<4} {r.claim:<{wc}}  {r.stated:>{ws}}  {_exact_text(r, reveal):>{we}}  "
                 f"{_verdict_text(r):<{wv}}  {oracles}".rstrip()
             )
+            for entry in entry_lines(r, reveal):
+                lines.append(f"  {'':4} {'':<{wc}}  {entry}")
             if r.carried_from:
                 what = "from the rounded inputs" if r.cause == "rounded-inputs" else "from"
                 lines.append(f"  {'':4} {'':<{wc}}  carried {what}: {', '.join(r.carried_from)}")

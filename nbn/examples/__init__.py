@@ -76,8 +76,12 @@ def example(name: str) -> WorkedExample:
 
 
 def _stated(name: str, claim: str) -> tuple[str, Fraction | None]:
-    """The stated value of a claim: as printed, and exact (``None`` for ``"?"``)."""
-    claims = {c.text: c for c in example(name).claims}
+    """The stated value of a claim: as printed, and exact (``None`` for ``"?"``).
+
+    An entry of a stated array is the claim followed by its index:
+    ``"after(1, grad(cost, W))[0, 1]"``."""
+    loaded = example(name)
+    claims = {c.text: c for c in (*loaded.written_claims, *loaded.claims)}
     if claim not in claims:
         close = difflib.get_close_matches(claim, list(claims), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

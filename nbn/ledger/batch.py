@@ -42,14 +42,15 @@ FD_TOL = 1e-6
 TRAIN_TOL = 1e-9
 
 #: Claims whose article numbers are read from a worked-example file (nbn/examples):
-#: claim id -> (file, the file's claims holding the numbers, in order).
+#: claim id -> (file, the file's claims holding the numbers, in order; an entry of a
+#: stated array is named by its index, ``claim[0, 1]``).
 FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
     "batch-or-cost": ("article-batch-iteration.nbn.toml", "cost"),
     "batch-or-cost-after-update": ("article-batch-iteration.nbn.toml", "after(1, cost)"),
     "batch-or-second-gradients": (
         "article-batch-iteration.nbn.toml",
-        "after(1, grad(cost, w1))",
-        "after(1, grad(cost, w2))",
+        "after(1, grad(cost, W))[0, 0]",
+        "after(1, grad(cost, W))[0, 1]",
         "after(1, grad(cost, b))",
     ),
     "batch-or-cost-5000": ("article-batch-iteration.nbn.toml", "after(5000, cost)"),
@@ -447,9 +448,7 @@ CLAIMS: tuple[Claim, ...] = (
         # 6e-15 relative, so no epoch can move. TRAIN_TOL (relative to the largest entry,
         # 3095) still fails on an epoch off by one and lets the final percentage, computed
         # by two different code paths, differ by a few ulps.
-        oracles=(
-            Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), TRAIN_TOL),
-        ),
+        oracles=(Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), TRAIN_TOL),),
         tolerance=SYMPY_TOL,
         holds=lambda v: v[0] < v[1] < v[2] and v[3] > 0.5,
         kind="vague",
