@@ -8,6 +8,7 @@ import inspect
 
 import numpy as np
 
+from ..examples import article_numbers, printed
 from ..initializers import initialize_parameters
 from ..linear import LinearLayer
 from ..sigmoid import SigmoidLayer
@@ -16,7 +17,7 @@ from .hidden_layer import reference_run
 from .oracles import exact, sym_batch_neuron, to_float, xavier_draws_48
 from .runs import OR_B, OR_W, neuron_pass, or_data, train_two_layer_article, xor_data
 
-__all__ = ["CLAIMS", "PRINTED_EPOCHS", "format_predictions"]
+__all__ = ["CLAIMS", "FROM_EXAMPLES", "PRINTED_EPOCHS", "format_predictions"]
 
 SECTION = "Part II: Coding a Modular Neural Network"
 TRAIN_TOL = 1e-9
@@ -25,6 +26,13 @@ _RUN = (
     "LinearLayer(..., ini_type='xavier') -> SigmoidLayer -> LinearLayer -> SigmoidLayer, "
     "compute_cost, learning rate 1, 5000 epochs"
 )
+
+#: Claims whose article numbers are read from a worked-example file (nbn/examples):
+#: claim id -> (file, the file's claims holding the numbers, in order).
+FROM_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "code-cost-about-00009": ("network-xor-matrix.nbn.toml", "after(4900, cost)"),
+}
+(_COST_4900,) = printed(*FROM_EXAMPLES["code-cost-about-00009"])
 
 #: The epochs whose costs the article prints.
 PRINTED_EPOCHS = (4600, 4700, 4800, 4900)
@@ -238,8 +246,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="code-cost-about-00009",
         section=SECTION,
-        statement="The cost is about 0.0009 after 4900 epochs.",
-        article_value=0.0009,
+        statement=f"The cost is about {_COST_4900} after 4900 epochs.",
+        article_value=article_numbers(*FROM_EXAMPLES["code-cost-about-00009"]),
         decimals=4,
         inputs=_RUN,
         compute=lambda: train_two_layer_article().printed[4900],
