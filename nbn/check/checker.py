@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import expr
+from .arrayfloat import NumpyOracle, check_entries
 from .arrays import indices
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
@@ -304,6 +305,8 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         exact, values = _claim_oracles(example, worlds, claim.text, steps, body)
         exacts.append(exact)
         oracles.append(values)
+    if example.arrays is not None:
+        _numpy_oracle(example, worlds, trajectories, exacts, oracles)
     ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
     count = len(example.claims)
     redone = [[way.recompute(i) for way in ways] for i in range(count)]
@@ -425,6 +428,50 @@ def _as_written(
             )
         )
     return tuple(out)
+
+
+def _numpy_oracle(
+    example: WorkedExample,
+    worlds: _Worlds,
+    trajectories: Trajectories | None,
+    exacts: list[Fraction],
+    oracles: list[dict[str, float]],
+) -> None:
+    """Each claim as written by NumPy (:mod:`nbn.check.arrayfloat`), checked against the
+    exact entries and added to each entry's oracles as ``numpy``."""
+    if example.arrays is None:  # pragma: no cover - called for files with arrays only
+        return
+    numpy_worlds: dict[int, NumpyOracle | None] = {}
+    for ac, written in zip(example.arrays.claims, example.arrays.written, strict=True):
+        worlds.deadline.check()
+        steps, body = _steps(written.node)
+        if steps not in numpy_worlds:
+            givens = (
+                {n: float(p.value) for n, p in example.given.items()}
+                if trajectories is None
+                else trajectories.givens(example, "sympy", steps)
+            )
+            try:
+                numpy_worlds[steps] = NumpyOracle(example, givens)
+            except (FloatingPointError, ZeroDivisionError, OverflowError):
+                numpy_worlds[steps] = None  # NumPy cannot compute it: three oracles remain
+        world = numpy_worlds[steps]
+        if world is None:
+            continue
+        try:
+            value = world.value(body)
+        except (FloatingPointError, ZeroDivisionError, OverflowError):
+            continue
+        span = range(ac.first, ac.first + ac.count)
+        values = check_entries(
+            ac.text,
+            [float(exacts[k]) for k in span],
+            value,
+            worlds.sympy(steps).scale(),
+            bool(expr.grads_in(body)),
+        )
+        for k, v in zip(span, values, strict=True):
+            oracles[k]["numpy"] = v
 
 
 def _rounded(claim: Claim, exact: Fraction) -> bool:

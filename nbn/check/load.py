@@ -146,6 +146,8 @@ class Arrays:
         Each claim as written, and where its entries are in ``WorkedExample.claims``.
     written : tuple of Claim
         The claims as written.
+    order : tuple of str
+        The defined names as written, each after every name its definition reads.
     """
 
     shapes: dict[str, Shape]
@@ -153,6 +155,7 @@ class Arrays:
     define: dict[str, expr.Node]
     claims: tuple[ArrayClaim, ...]
     written: tuple[Claim, ...]
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -472,7 +475,7 @@ class _Loader:
             flat_train,
             tuple(flat_claims),
             self.lines,
-            Arrays(shapes, written, dict(define), tuple(array_claims), claims),
+            Arrays(shapes, written, dict(define), tuple(array_claims), claims, order),
         )
 
     def check_name(self, table: str, name: str) -> None:

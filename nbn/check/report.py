@@ -156,6 +156,17 @@ def claim_line(result: ClaimResult, reveal: bool = False) -> str:
     return text + ("; " + "; ".join(entries) if entries else "")
 
 
+#: Widest stated or exact array shown in the table; longer ones are cut (the JSON
+#: and the entries that do not agree give every digit).
+TABLE_ARRAY_WIDTH = 36
+
+
+def _short(text: str) -> str:
+    if len(text) <= TABLE_ARRAY_WIDTH or not text.startswith("["):
+        return text
+    return text[: TABLE_ARRAY_WIDTH - 4].rstrip(", ") + " ..."
+
+
 def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
     """The text report of ``nbn check``: per file a table, where errors came from,
     the first wrong steps; then a summary line."""
@@ -164,9 +175,9 @@ def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
         results = report.results
         lines.append(f"{report.file}: {report.example.title}")
         wc = max([5, *(len(r.claim) for r in results)])
-        ws = max([6, *(len(r.stated) for r in results)])
+        ws = max([6, *(len(_short(r.stated)) for r in results)])
         wv = max(len(_verdict_text(r)) for r in results)
-        we = max([17, *(len(_exact_text(r, reveal)) for r in results)])
+        we = max([17, *(len(_short(_exact_text(r, reveal))) for r in results)])
         lines.append(
             f"  {'':4} {'claim':<{wc}}  {'stated':>{ws}}  {'exact':>{we}}  "
             f"{'verdict':<{wv}}  oracles"
@@ -175,7 +186,8 @@ def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
             mark = "ok" if r.ok else "FAIL"
             oracles = " ".join(_ORACLE_SHORT.get(k, k) for k in r.oracles)
             lines.append(
-                f"  {mark:<4} {r.claim:<{wc}}  {r.stated:>{ws}}  {_exact_text(r, reveal):>{we}}  "
+                f"  {mark:<4} {r.claim:<{wc}}  {_short(r.stated):>{ws}}  "
+                f"{_short(_exact_text(r, reveal)):>{we}}  "
                 f"{_verdict_text(r):<{wv}}  {oracles}".rstrip()
             )
             for entry in entry_lines(r, reveal):
