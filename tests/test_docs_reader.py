@@ -35,6 +35,7 @@ ARTICLE_ORDER = [
     "gradients.md",
     "xor.md",
     "hidden-layers.md",
+    "code-beside.md",
     "faq.md",
     "code.md",
 ]
