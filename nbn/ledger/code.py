@@ -87,7 +87,7 @@ def _sigmoid_argument() -> str:
 
 
 def _initializer_contract() -> bool:
-    """initialize_parameters does what the article's text says the missing listing does."""
+    """initialize_parameters does what the article's text says its initialiser does."""
     params = initialize_parameters(2, 3)
     return (
         set(params) == {"W", "b"}
@@ -170,8 +170,8 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("reference", lambda: True, 0.0),),
         tolerance=1e-12,
         erratum="Fig 89's caption announces the parameter-initialisation helper, but the "
-        "listing above it is compute_cost (the same code as Fig 90); the initialiser's "
-        "listing is missing. nbn documents its own in nbn.initializers.",
+        "listing above it is compute_cost (the same code as Fig 90), so no code for the "
+        "initialiser is shown. nbn documents its own in nbn.initializers.",
     ),
     Claim(
         id="code-cost-docstring",

@@ -146,7 +146,7 @@ class Claim:
         One sentence, in our words.
     article_value : float, tuple of float, str or None
         The value as the article prints it; ``None`` for a qualitative claim or
-        a number that was only in the (missing) figures.
+        a number the article shows only in a figure.
     decimals : int or None
         Digits after the point that the article rounded to; ``None`` when the
         article prints the number in full or prints no number.

@@ -212,8 +212,8 @@ CLAIMS: tuple[Claim, ...] = (
         "u = a + b, v = b c, f = u v, df/db = df/du du/db + df/dv dv/db = v + u c.",
         article_value=None,
         decimals=None,
-        inputs="a = 3, b = 2, c = 4 (our example: the article's three equations were in a "
-        "missing figure); nbn.graph.bias_sum_example",
+        inputs="a = 3, b = 2, c = 4 (values chosen by nbn for this example); "
+        "nbn.graph.bias_sum_example",
         compute=_sum_graph,
         oracles=(
             Oracle("sympy", _sum_sympy, SYMPY_TOL),
