@@ -286,6 +286,7 @@ KIND_LABEL = {
     "last-digit": "rounding",
     "rule-of-thumb": "rule of thumb",
     "vague": "too vague",
+    "convention": "convention",
 }
 
 
