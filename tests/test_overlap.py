@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from docs_pages import ROOT  # noqa: F401  (puts the repository root on sys.path)
 
 from scripts.overlap import main, prose_words, shared_runs, words
@@ -33,7 +36,9 @@ def test_typographic_apostrophes_match_plain_ones() -> None:
     assert words("Let’s dig in") == words("Let's dig in") == ["let's", "dig", "in"]
 
 
-def test_exit_status_says_whether_a_run_was_found(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_exit_status_says_whether_a_run_was_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     reference, page = tmp_path / "ref.txt", tmp_path / "page.md"
     reference.write_text(REFERENCE, encoding="utf-8")
     page.write_text("nothing in common here at all, none of it, not one run\n", encoding="utf-8")
