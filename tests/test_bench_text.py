@@ -131,3 +131,43 @@ def test_performance_page_types_no_measured_ratio_in_its_prose_or_code() -> None
         "overhead_per_call_text",
     ):
         assert f"bench_text.{name}(" in code, f"the page does not use {name}"
+
+
+@pytest.mark.slow
+def test_performance_page_text_and_chart_come_from_the_same_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The page's one run, made in this process so that the test sees its result.
+    from docs_pages import run_page
+
+    from scripts import bench_scaling
+
+    runs: list[dict[str, Any]] = []
+
+    def run_here(quick: bool = True) -> dict[str, Any]:
+        runs.append(bench_scaling.run(quick=quick))
+        return runs[-1]
+
+    monkeypatch.setattr(bench_scaling, "run_isolated", run_here)
+    page = "\n".join(run_page("performance.md"))
+    assert len(runs) == 1, "the page must measure once and draw everything from that run"
+    result = runs[0]
+    for sentence in (
+        bench_text.machine_text,
+        bench_text.three_ways_text,
+        bench_text.floor_text,
+        bench_text.overhead_text,
+        bench_text.overhead_per_call_text,
+    ):
+        assert sentence(result) in page, sentence.__name__
+    floor = result["floor"]
+    # The bar chart labels each bar with its ratio to the kernels; the text prints the same.
+    for key in ("fast_seconds", "plain_equations_seconds", "vectorized_seconds"):
+        label = f"{floor[key] / floor['kernel_seconds']:.2f}× the kernels"
+        assert label in page, label
+    x_bytes = result["memory"]["x_bytes_per_example"]
+    for method in result["memory"]["methods"].values():
+        for cell in bench_text.memory_cells(method, x_bytes):
+            assert f"| {cell} |" in page, cell
+    rows = [line for line in page.splitlines() if line.startswith("|")]
+    assert not [row for row in rows if "-0.0" in row], "a negative zero in a table"
