@@ -41,7 +41,7 @@ ARTICLE_ORDER = [
 ]
 VERIFICATION_PAGES = {"errata.md", "performance.md", "mutation.md", "design.md"}
 ROLE = re.compile(r":(?:func|meth|class|mod|data|attr|obj|exc):`")
-MACRO = re.compile(r"\[\[(?:badge|value|check):")
+MACRO = re.compile(r"\[\[(?:badge:|value:|check:|sources\]\])")
 
 
 def _nav() -> list[Any]:
