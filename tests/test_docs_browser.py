@@ -53,6 +53,12 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 MIN_FORMULA_PX = 3.0
 #: Subpixel layout may round the document's width up by one pixel.
 WIDTH_SLACK_PX = 1
+#: Figures marked ``nbn-readable`` (docs/_support/two_layer.py) never show a label
+#: smaller than this many CSS px; less 0.05 px for the rounding of the SVG's
+#: width, written in whole pixels.
+MIN_LABEL_PX = 11.0 - 0.05
+#: Pages with such figures, and how many (so that the check cannot pass vacuously).
+READABLE_FIGURES = {"hidden-layers.md": 2}
 #: Pages that must contain typeset math and inline SVG figures (so that the
 #: checks below cannot pass vacuously).
 MATH_PAGES = {"loss.md", "backprop.md", "bias.md", "learning-rate.md", "faq.md"}
@@ -137,6 +143,19 @@ def check_layout(page: str, screen: str, layout: dict[str, object]) -> list[str]
     return faults
 
 
+#: The size each text of a figure marked nbn-readable is drawn at on the screen:
+#: its font size in SVG units times the scale from SVG units to CSS px.
+LABELS_JS = """() => [...document.querySelectorAll('figure.nbn-readable')].map(f => {
+  const svg = f.querySelector('svg');
+  const texts = [...svg.querySelectorAll('text')].map(t => {
+    const m = t.getScreenCTM();
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    return {text: t.textContent, px};
+  });
+  return {label: svg.getAttribute('aria-label'), texts};
+})"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -210,6 +229,7 @@ def test_page_renders_offline_in_chromium(
     text = tab.evaluate(VISIBLE_TEXT_JS)
     figures = tab.evaluate(FIGURES_JS)
     layout = tab.evaluate(LAYOUT_JS)
+    readable = tab.evaluate(LABELS_JS)
 
     context.close()
 
@@ -230,6 +250,17 @@ def test_page_renders_offline_in_chromium(
         assert any(f["display"] for f in layout["formulas"]), f"{page}: no display formula"
     faults = check_layout(page, screen, layout)
     assert not faults, "\n".join(faults)
+    assert len(readable) == READABLE_FIGURES.get(page, len(readable)), (
+        f"{page}: {len(readable)} figures marked nbn-readable, expected "
+        f"{READABLE_FIGURES.get(page)!r}"
+    )
+    for fig in readable:
+        assert fig["texts"], f"{page}: figure {fig['label']!r} has no text"
+        small = [(t["text"], t["px"]) for t in fig["texts"] if t["px"] < MIN_LABEL_PX]
+        assert not small, (
+            f"{page} at {screen} width: figure {fig['label']!r} shows labels below "
+            f"{MIN_LABEL_PX!r} px: {small[:5]!r}"
+        )
 
 
 def _open(browser: object, url: str, scheme: str, screen: str) -> tuple[object, object]:

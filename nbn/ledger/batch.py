@@ -444,9 +444,7 @@ CLAIMS: tuple[Claim, ...] = (
         # The epochs are whole numbers far apart (a relative 1e-9 cannot move one); the
         # final percentage is a ratio of two costs of the 5000-epoch run, which drifts
         # from the independent implementation by ~1e-13 relative (TRAIN_TOL above).
-        oracles=(
-            Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), TRAIN_TOL),
-        ),
+        oracles=(Oracle("reference", lambda: flattening_sensitivity(_reference()[0]), TRAIN_TOL),),
         tolerance=SYMPY_TOL,
         holds=lambda v: v[0] < v[1] < v[2] and v[3] > 0.5,
         kind="vague",
