@@ -93,7 +93,8 @@ def matmul(a: Shape, b: Shape) -> Shape:
     if a[1] != b[0]:
         raise ShapeError(
             f"expected the columns of the left side of '@' to match the rows of the right, "
-            f"got shapes {describe(a)} @ {describe(b)} ({a[1]} columns, {b[0]} rows)"
+            f"got shapes {describe(a)} @ {describe(b)} ({a[1]} column{'s' * (a[1] != 1)}, "
+            f"{b[0]} row{'s' * (b[0] != 1)})"
         )
     return (a[0], b[1])
 
