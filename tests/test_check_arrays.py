@@ -257,6 +257,21 @@ def test_the_step_of_an_array_expression_is_redone_from_the_stated_arrays() -> N
     assert [e.recomputed for e in dw.entries] == [1, 6]
 
 
+def test_a_variant_step_is_redone_from_the_stated_arrays() -> None:
+    """What a catalogue of slips needs: any expression, e.g. dW with an extra 1/m
+    (m = 2 here), redone from the author's stated dZ = [[1, 3]]:
+    [[1*1 + 3*0, 1*0 + 3*2]] / 2 = [[1/2, 3]]."""
+    from nbn.check.derivation import Derivation
+    from nbn.check.expr import parse
+
+    loaded = loads(CALCULUS + '"grad(cost, Z)" = [[1, 3]]\n')
+    derivation = Derivation(loaded, lambda n: pytest.fail("no exact world needed"))
+    variant = parse("grad(cost, Z) @ X.T / 2", claim=True)
+    assert derivation.redo(variant) == ((1, 2), [Fraction(1, 2), 3])
+    # 3 * dZ summed: 3 * (1 + 3) = 12
+    assert derivation.redo(parse("3 * sum(grad(cost, Z))", claim=True)) == ((), [12])
+
+
 # -- shapes checked at load, with file, table, key and both shapes ------------------------
 
 

@@ -38,6 +38,7 @@ from typing import Any
 from . import expr
 from .backends import DomainError, SympyBackend, evaluate, to_fraction
 from .load import WorkedExample
+from .lower import Lowering
 from .oracles import SympyOracle
 
 __all__ = ["Derivation", "claim_key"]
@@ -206,6 +207,35 @@ class Derivation:
             return to_fraction(value), used - {index}
         except (DomainError, ZeroDivisionError, TypeError, ValueError):
             return None, frozenset()
+
+    def redo(
+        self, node: expr.Node, steps: int = 0
+    ) -> tuple[tuple[int, ...], list[Fraction | None]]:
+        """Any expression (a claim's, or a variant of it) evaluated in the author's
+        world ``steps``, from the author's stated values: its shape and its entries.
+
+        This is how a claim's step is redone (``node`` as written in the file, arrays
+        and all), so a modified step (a slip to test) is redone the same way. An
+        entry is ``None`` where the step cannot be redone (a stated input outside a
+        function's domain).
+
+        Raises
+        ------
+        nbn.check.shapes.ShapeError
+            ``node``'s shapes do not fit.
+        """
+        if self.example.arrays is None:
+            entries: list[expr.Node] = [node]
+            shape: tuple[int, ...] = ()
+        else:
+            shape, entries = Lowering(self.example.arrays.shapes.__getitem__).lower(node)
+        values: list[Fraction | None] = []
+        for entry in entries:
+            try:
+                values.append(to_fraction(self._expression(entry, steps)[0]))
+            except (DomainError, ZeroDivisionError, TypeError, ValueError):
+                values.append(None)
+        return shape, values
 
     def _expression(self, node: expr.Node, steps: int) -> Traced:
         used: set[int] = set()
