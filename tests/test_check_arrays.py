@@ -466,6 +466,7 @@ def test_xor_stated_values_are_the_numpy_references_correctly_rounded() -> None:
             )
 
 
+@pytest.mark.slow  # a timing (4-5 s of CPU); its correctness is in test_examples
 def test_xor_network_in_matrix_form_checks_in_under_10_seconds() -> None:
     """The issue's bound. The check runs in one thread, so its CPU time is its wall
     time on an idle core; CPU time does not count the waits of a machine shared with

@@ -183,6 +183,16 @@ def test_checker_verdicts_on_the_article_files_match_the_ledger(
         assert float(result.exact) == pytest.approx(value, rel=tolerance, abs=1e-15)
 
 
+def test_the_xor_network_in_matrix_form_agrees_by_four_oracles(
+    article_reports: dict[str, Report],
+) -> None:
+    """Every claim agrees (its values re-derived with NumPy in test_check_arrays), and
+    NumPy on the expressions as written is among the oracles of each."""
+    report = article_reports["network-xor-matrix.nbn.toml"]
+    assert report.ok, [(r.claim, r.verdict) for r in report.results]
+    assert all({"sympy", "graph-engine", "numpy"} <= set(r.oracles) for r in report.results)
+
+
 def test_the_articles_truncated_loss_is_its_only_erratum_among_the_files(
     article_reports: dict[str, Report],
 ) -> None:
