@@ -552,3 +552,10 @@ def test_array_operations_on_numbers_are_refused_with_shapes() -> None:
         loads(HEADER + '[given]\nx = 1\ny = 2\n[claims]\n"x @ y" = 2\n')
     with pytest.raises(CheckError, match=r"at most 0 indices for a value of shape \(\)"):
         loads(HEADER + '[given]\nx = 1\n[claims]\n"x[0]" = 1\n')
+
+
+def test_a_matrix_written_one_row_per_line_keeps_its_line_in_errors() -> None:
+    text = HEADER + "[given]\nW = [\n  [1, 2],\n  [3, 4, 5],\n]\n[claims]\nW = 1\n"
+    with pytest.raises(CheckError, match="ragged") as info:
+        loads(text)
+    assert info.value.line == 3  # the line "W = [" (title is line 1)

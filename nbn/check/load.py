@@ -288,7 +288,8 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     lines: dict[tuple[str, str], int] = {}
     table = ""
     header = re.compile(r"^\s*\[\s*([A-Za-z_][\w-]*)\s*\]\s*(#.*)?$")
-    for number, line in enumerate(text.splitlines(), start=1):
+    all_lines = text.splitlines()
+    for number, line in enumerate(all_lines, start=1):
         match = header.match(line)
         if match:
             table = match.group(1)
@@ -298,10 +299,38 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
         try:
             parsed = tomllib.loads(line, parse_float=TomlFloat)
         except tomllib.TOMLDecodeError:
-            continue
+            parsed = _multiline_array(all_lines, number - 1)
         if len(parsed) == 1:
             lines.setdefault((table, next(iter(parsed))), number)
     return lines
+
+
+def _multiline_array(lines: list[str], start: int) -> dict[str, Any]:
+    """``key = [`` continued on the next lines (a matrix written one row per line):
+    the lines up to the closing bracket, parsed once (brackets counted outside
+    strings); ``{}`` if it is not that."""
+    depth = 0
+    quoted = ""
+    for end in range(start, min(len(lines), start + 2000)):
+        for c in lines[end]:
+            if quoted:
+                quoted = "" if c == quoted else quoted
+            elif c in "\"'":
+                quoted = c
+            elif c == "#":
+                break
+            elif c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+        if depth <= 0:
+            if end == start:
+                return {}
+            try:
+                return tomllib.loads("\n".join(lines[start : end + 1]), parse_float=TomlFloat)
+            except tomllib.TOMLDecodeError:
+                return {}
+    return {}
 
 
 class _Loader:
