@@ -1,7 +1,7 @@
 """The worked-example files that ship with nbn (``*.nbn.toml``, see ``docs/check.md``).
 
-* ``article-or-neuron``, ``article-bias-step``, ``article-batch-iteration``: the
-  article's hand-worked examples, with its numbers exactly as printed, so that
+* ``article-or-neuron``, ``article-bias-step``, ``article-batch-iteration`` (in
+  matrix form): the article's hand-worked examples, with its numbers exactly as printed, so that
   ``nbn check`` shows its errata as verdicts. The ledger (:mod:`nbn.ledger`)
   reads those numbers from here: each article number is typed once, in a file.
 * ``learner-or-neuron``: a learner's attempt with typical mistakes, and its
@@ -10,6 +10,10 @@
 * ``turn-weight-gradient``, ``turn-bias-step``, ``turn-batch-gradient``: the short
   "Your turn" checks of the backpropagation, bias and batch pages, with ``"?"``.
 * ``small-network-training``: a 2-2-1 network learning XOR over 10000 steps.
+* ``network-xor-matrix``: the article's 2-3-1 XOR network in matrix form, with the
+  weights its code draws (``np.random.seed(48)``).
+* ``learner-batch-matrix``: a learner's vectorized batch step with slips of shape
+  (a transposed ``dW``, ``db`` summed over the wrong axis) and a missing ``1/m``.
 
 The files are package data: an installed nbn can read its own article numbers,
 and ``examples/`` at the root of the repository is a link to this folder, so that
