@@ -559,3 +559,50 @@ def test_a_matrix_written_one_row_per_line_keeps_its_line_in_errors() -> None:
     with pytest.raises(CheckError, match="ragged") as info:
         loads(text)
     assert info.value.line == 3  # the line "W = [" (title is line 1)
+
+
+# -- the shape rules are NumPy's: every small case against NumPy itself ------------------
+
+_SHAPES = [(), (1,), (2,), (3,), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (3, 2), (1, 3), (3, 1)]
+
+
+def test_broadcast_and_matmul_shapes_are_numpys_on_every_small_pair() -> None:
+    from nbn.check import shapes
+
+    for a in _SHAPES:
+        for b in _SHAPES:
+            try:
+                expected: tuple[int, ...] | None = np.broadcast_shapes(a, b)
+            except ValueError:
+                expected = None
+            try:
+                got: tuple[int, ...] | None = shapes.broadcast(a, b, "+")
+            except shapes.ShapeError as error:
+                got = None
+                message = str(error)
+                assert shapes.describe(a) in message and shapes.describe(b) in message, message
+            assert got == expected, (a, b)
+            if len(a) == 2 and len(b) == 2:  # 1-d operands of @ are refused on purpose
+                try:
+                    product: tuple[int, ...] | None = np.matmul(np.zeros(a), np.zeros(b)).shape
+                except ValueError:
+                    product = None
+                try:
+                    ours: tuple[int, ...] | None = shapes.matmul(a, b)
+                except shapes.ShapeError:
+                    ours = None
+                assert ours == product, (a, b)
+
+
+def test_reduce_and_index_shapes_are_numpys() -> None:
+    from nbn.check import shapes
+
+    for shape in _SHAPES:
+        for axis in [None, *range(-len(shape), len(shape))]:
+            for keepdims in (False, True):
+                expected = np.sum(np.zeros(shape), axis=axis, keepdims=keepdims).shape
+                assert shapes.reduce(shape, axis, keepdims) == expected, (shape, axis, keepdims)
+        for count in range(1, len(shape) + 1):
+            for index in [(0,) * count, (-1,) * count]:
+                value = np.zeros(shape)[index]
+                assert shapes.index(shape, index)[0] == np.shape(value), (shape, index)

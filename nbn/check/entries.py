@@ -13,6 +13,10 @@ another entry is ``wrong``). Two verdicts concern the shape alone:
 * ``wrong`` with both shapes named: any other shape that does not fit (a flat
   list stated for a single row or column is not a misfit: it is judged entry by
   entry in order).
+
+A stated array whose shape does not fit (``transposed`` included) is not used
+as an input of later steps in the author's world: those steps are redone from
+the exact values of its entries.
 """
 
 from __future__ import annotations
