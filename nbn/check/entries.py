@@ -15,8 +15,9 @@ another entry is ``wrong``). Two verdicts concern the shape alone:
   entry in order).
 
 A stated array whose shape does not fit (``transposed`` included) is not used
-as an input of later steps in the author's world: those steps are redone from
-the exact values of its entries.
+as an input of later steps in the author's world: they read it as if it were
+not stated, computed from the author's other values
+(:mod:`nbn.check.derivation`).
 """
 
 from __future__ import annotations
