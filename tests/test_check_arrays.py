@@ -606,3 +606,33 @@ def test_reduce_and_index_shapes_are_numpys() -> None:
             for index in [(0,) * count, (-1,) * count]:
                 value = np.zeros(shape)[index]
                 assert shapes.index(shape, index)[0] == np.shape(value), (shape, index)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "sum(W @ X)",
+        "mean(W.T @ W) + sum(X)",
+        "sum(sigmoid(W @ X + c) ** 2)",
+        "sum(tanh(W.T) * X)",
+        "sum(relu(X - W.T))",
+        "sum(exp(W.T) / (2 + X))",
+        "sum(log(1 + W * W)) + sum(sqrt(2 + X))",
+        "mean(sum(W.T * X, axis=0, keepdims=True) - c)",
+        "sum(mean(X, axis=1) * W[0])",
+        "(W @ X)[0, 1] - W[0, -1] / 3",
+    ],
+)
+def test_numpy_backpropagation_agrees_with_sympy_on_every_operation(loss: str) -> None:
+    """NumPy's backward pass on whole arrays (the fourth oracle) against SymPy's exact
+    derivative of the expanded entries: the check raises OracleDisagreementError past
+    1e-10 relative, and leaves numpy out of the oracles only if NumPy could not compute."""
+    text = (
+        HEADER
+        + '[given]\nW = [["0.5", "-1.5"]]\nX = [[1, 2, 3], ["0.5", 0, -1]]\nc = "0.25"\n'
+        + f'[define]\nloss = "{loss}"\n[claims]\n'
+        + "".join(f'"grad(loss, {x})" = "?"\n' for x in "WXc" if x in loss)
+    )
+    report = check_text(text)
+    for result in report.results:
+        assert "numpy" in result.oracles, (loss, result.claim)
