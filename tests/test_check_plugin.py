@@ -162,3 +162,32 @@ def test_a_failure_carried_from_rounded_inputs_says_so(pytester: pytest.Pytester
             "carried from the rounded inputs y_hat"
         ]
     )
+
+
+# dW = dZ @ X.T with dZ = Z = W @ X = [[1, 2]], X = [[1, 0], [0, 2]]: [[1, 4]];
+# stated as a column it is transposed, the number of its second entry wrong.
+MATRIX = """title = "plugin matrix case"
+[given]
+W = [[1, 1]]
+X = [[1, 0], [0, 2]]
+[define]
+Z = "W @ X"
+cost = "sum(Z ** 2) / 2"
+[claims]
+"grad(cost, W)" = [[1, 4]]
+"grad(cost, Z) @ X.T" = [[1], [4]]
+"grad(cost, Z)" = [[1, 3]]
+"""
+
+
+def test_a_matrix_file_gives_one_item_per_claim_as_written(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", matrix=MATRIX)
+    result = pytester.runpytest("-q", *ARGS)
+    result.assert_outcomes(passed=1, failed=2)
+    out = result.stdout.str()
+    assert (
+        "grad(cost, Z) @ X.T: stated [[1], [4]], exact [[1, 4]]: transposed; stated shape "
+        "(2, 1), exact shape (1, 2)" in out
+    ), out
+    assert "grad(cost, Z): stated [[1, 3]], exact [[1, 2]]: wrong" in out, out
+    assert "[0, 1]: stated 3, exact 2: wrong" in out, out
