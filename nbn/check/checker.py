@@ -14,6 +14,7 @@ from typing import Any
 from . import expr
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
+from .causes import Slip, batch_size, scalar_causes
 from .derivation import Derivation
 from .errors import CheckError
 from .load import Claim, WorkedExample
@@ -72,6 +73,11 @@ class ClaimResult:
         verdict is not ``agrees``; rule 3) or ``"rounded-inputs"`` (every input
         agrees, and the ones stated rounded moved the result; rule 5).
         ``None`` for every other verdict.
+    likely : tuple of Slip
+        For a ``wrong`` claim, the slips of :mod:`nbn.check.causes` that reproduce
+        its stated value from the stated inputs when the right step does not (a
+        hint, never a verdict); usually one, several only when they tie; empty
+        when none does, and for every other verdict.
     """
 
     file: str
@@ -87,6 +93,12 @@ class ClaimResult:
     carried_from: tuple[str, ...] = ()
     first_wrong: bool = False
     cause: str | None = None
+    likely: tuple[Slip, ...] = ()
+
+    @property
+    def likely_cause(self) -> tuple[str, ...]:
+        """The identifiers of :attr:`likely` (``"sign"``, ``"factor-m"``, ...)."""
+        return tuple(s.cause for s in self.likely)
 
     @property
     def ok(self) -> bool:
@@ -112,6 +124,8 @@ class ClaimResult:
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
             "cause": self.cause,
+            "likely_cause": list(self.likely_cause),
+            "likely_cause_text": " or ".join(s.phrase for s in self.likely) or None,
         }
 
 
@@ -270,6 +284,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         verdicts[index], way = judge(claim.stated, exacts[index], candidates)
         if way is not None:
             matched[index] = way
+    likely = _likely_causes(example, worlds, exacts, redone, verdicts, ways[0], deadline)
     upstream = _upstream(direct)
     results = []
     for index, claim in enumerate(example.claims):
@@ -300,9 +315,40 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 carried_from=carried_from,
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
                 cause=cause,
+                likely=likely.get(index, ()),
             )
         )
     return tuple(results)
+
+
+def _likely_causes(
+    example: WorkedExample,
+    worlds: _Worlds,
+    exacts: list[Fraction],
+    redone: list[list[tuple[Fraction | None, frozenset[int]]]],
+    verdicts: dict[int, str],
+    way: Derivation,
+    deadline: Deadline,
+) -> dict[int, tuple[Slip, ...]]:
+    """The likely cause of each ``wrong`` claim (:mod:`nbn.check.causes`)."""
+    m = batch_size(example)
+    slipped: list[Derivation] = []
+
+    def with_slip() -> Derivation:
+        if not slipped:
+            slipped.append(Derivation(example, worlds.sympy, activation_at_input=True))
+        return slipped[0]
+
+    out: dict[int, tuple[Slip, ...]] = {}
+    for index, verdict in verdicts.items():
+        if verdict != "wrong":
+            continue
+        deadline.check()
+        rights = [exacts[index], *(r for r, _ in redone[index] if r is not None)]
+        found = scalar_causes(example, index, rights, way, with_slip, m)
+        if found:
+            out[index] = found
+    return out
 
 
 def _rounded(claim: Claim, exact: Fraction) -> bool:
