@@ -3,7 +3,7 @@
 ``verify`` checks every claim of the article ledger (``nbn.ledger``) and
 prints one line per claim, then a summary that counts each kind of
 discrepancy with the article (erratum, truncated, last digit, rule of thumb,
-too vague to check); ``--json`` prints the results as a
+too vague to check, convention); ``--json`` prints the results as a
 JSON list instead; ``--claim ID`` (repeatable) checks only those claims. The
 exit status is 0 only if every checked claim passes, 1 if one fails, and 2 for
 a usage error (unknown claim id, SymPy missing).
@@ -72,6 +72,7 @@ _KIND_MARKERS: dict[str, tuple[str, str, str]] = {
     "last-digit": ("D", "last digit off", "last digits off"),
     "rule-of-thumb": ("R", "rule of thumb", "rules of thumb"),
     "vague": ("V", "too vague to check", "too vague to check"),
+    "convention": ("C", "convention", "conventions"),
 }
 
 

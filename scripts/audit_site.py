@@ -13,7 +13,7 @@ with the standard library only, and reports, naming page and place:
     an executable fence (```` ```python exec="true" ````) left as text: a block
     that never ran;
 ``macro``
-    an unreplaced ``[[badge:...]]``, ``[[check:...]]`` or ``[[value:...]]``
+    an unreplaced ``[[badge:...]]``, ``[[check:...]]``, ``[[value:...]]`` or ``[[sources]]``
     outside code;
 ``badge-status``
     a verification mark (an element with ``data-claim``) whose ``data-status``
@@ -92,7 +92,7 @@ RAW_FENCE = re.compile(
     r"(?:true|1|yes|on)\b",
     re.I,
 )
-MACRO = re.compile(r"\[\[(?:badge|check|value):[^\]\s]*\]?\]?")
+MACRO = re.compile(r"\[\[(?:(?:badge|check|value):[^\]\s]*\]?\]?|sources\]\])")
 REST_ROLE = re.compile(
     r"(?<![\w`]):(?:py:)?(?:func|meth|class|mod|attr|exc|obj|data|const|ref):(?=`|\s|$)"
 )

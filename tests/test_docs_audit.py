@@ -162,7 +162,9 @@ def test_words_ending_in_py_before_exec_are_not_fences(tmp_path: Path) -> None:
     assert audit(site, config) == []
 
 
-@pytest.mark.parametrize("macro", ["[[badge:or-single-loss]]", "[[check:x]]", "[[value:y@1]]"])
+@pytest.mark.parametrize(
+    "macro", ["[[badge:or-single-loss]]", "[[check:x]]", "[[value:y@1]]", "[[sources]]"]
+)
 def test_unreplaced_macro_in_text_is_reported(tmp_path: Path, macro: str) -> None:
     site, config = make_site(tmp_path, index_html=INDEX.replace("top</a>", f"top</a> {macro}"))
     problems = audit(site, config)

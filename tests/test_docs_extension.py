@@ -84,8 +84,8 @@ def test_badges_carry_the_claim_and_its_status() -> None:
     assert 'data-claim="or-single-loss" data-status="passed"' in html
     # "z > 2 makes sigma ~ 1" is a rule of thumb, not an erratum: it passes, and says its kind
     assert 'data-claim="sigmoid-at-2" data-status="passed" data-kind="rule-of-thumb"' in html
-    # the article calls LeCun's scaling "xavier": a real erratum
-    assert 'data-claim="xavier-is-lecun" data-status="erratum" data-kind="erratum"' in html
+    # the article calls LeCun's scaling "xavier", as much teaching material does: a convention
+    assert 'data-claim="xavier-is-lecun" data-status="passed" data-kind="convention"' in html
     assert ">0.125<" in html  # or-single-loss: the article's 0.125
 
 

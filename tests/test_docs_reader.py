@@ -35,12 +35,13 @@ ARTICLE_ORDER = [
     "gradients.md",
     "xor.md",
     "hidden-layers.md",
+    "code-beside.md",
     "faq.md",
     "code.md",
 ]
 VERIFICATION_PAGES = {"errata.md", "performance.md", "mutation.md", "design.md"}
 ROLE = re.compile(r":(?:func|meth|class|mod|data|attr|obj|exc):`")
-MACRO = re.compile(r"\[\[(?:badge|value|check):")
+MACRO = re.compile(r"\[\[(?:badge:|value:|check:|sources\]\])")
 
 
 def _nav() -> list[Any]:

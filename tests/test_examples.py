@@ -355,11 +355,10 @@ def test_exercise_ships_blank_and_hides_the_answers() -> None:
     assert all(r.to_json()["exact"] is None for r in report.results)
 
 
-def test_exercise_filled_in_with_hand_answers_agrees_everywhere() -> None:
-    """Following the file's instructions (answers to 4 significant digits, [expect]
-    deleted) gives a report where every claim agrees."""
-    answers = _exercise_answers()
-    text = path(EXERCISE).read_text(encoding="utf-8").split("\n[expect]")[0]
+def _filled_in(name: str, answers: dict[str, float]) -> Report:
+    """Follow a blank file's instructions: answers to 4 significant digits in place of
+    each "?", the [expect] table deleted; check the result."""
+    text = path(name).read_text(encoding="utf-8").split("\n[expect]")[0]
     done: list[str] = []
 
     def fill(match: re.Match[str]) -> str:
@@ -370,8 +369,106 @@ def test_exercise_filled_in_with_hand_answers_agrees_everywhere() -> None:
 
     text = re.sub(r'^("[^"\n]+"|\w+) = "\?"$', fill, text, flags=re.MULTILINE)
     assert sorted(done) == sorted(answers)
-    report = check_text(text, file="filled-in exercise")
+    return check_text(text, file=f"filled-in {name}")
+
+
+def test_exercise_filled_in_with_hand_answers_agrees_everywhere() -> None:
+    """Following the file's instructions gives a report where every claim agrees."""
+    answers = _exercise_answers()
+    report = _filled_in(EXERCISE, answers)
     assert {r.claim: r.verdict for r in report.results} == dict.fromkeys(answers, "agrees")
+
+
+# -- the "Your turn" checks of the lessons ---------------------------------------------
+#
+# Worked by hand in floats, from the files' givens (the article's starting weights).
+#   weight gradient, x = (1, 0), y = 1, no bias:
+#     z = 0.1, y_hat = sigma(0.1), dL/dy_hat = -(1 - y_hat),
+#     dL/dz = dL/dy_hat * y_hat (1 - y_hat), dL/dw1 = x1 dL/dz = dL/dz, dL/dw2 = 0
+#   bias step, x = (1, 1), y = 1, b = 0, rate 1:
+#     z = 0.7, dL/db = -(1 - y_hat) y_hat (1 - y_hat), b_new = 0 - dL/db
+#   batch gradient, the OR inputs with AND labels (0, 0, 0, 1), m = 4:
+#     dCost/dz_j = -(y_j - y_hat_j) / 4 * y_hat_j (1 - y_hat_j),
+#     dCost/db = sum_j dCost/dz_j, dCost/dw1 = sum_j x1_j dCost/dz_j
+
+
+def _turn_answers() -> dict[str, dict[str, float]]:
+    (w1, w2), b = OR_W, OR_B
+    y_hat = _sigma(w1 * 1 + w2 * 0)
+    dz = -(1 - y_hat) * y_hat * (1 - y_hat)
+    weight = {
+        "y_hat": y_hat,
+        "grad(L, y_hat)": -(1 - y_hat),
+        "grad(L, z)": dz,
+        "grad(L, w1)": 1 * dz,
+        "grad(L, w2)": 0 * dz,
+    }
+    y_hat = _sigma(w1 + w2 + b)
+    db = -(1 - y_hat) * y_hat * (1 - y_hat)
+    bias = {"y_hat": y_hat, "grad(L, b)": db, "after(1, b)": b - 1 * db}
+    X = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    Y = [0, 0, 0, 1]
+    dzs = []
+    for (x1, x2), y in zip(X, Y, strict=True):
+        a = _sigma(w1 * x1 + w2 * x2 + b)
+        dzs.append(-(y - a) / 4 * a * (1 - a))
+    batch = {
+        "grad(cost, z_4)": dzs[3],
+        "grad(cost, b)": sum(dzs),
+        "grad(cost, w1)": sum(d * x1 for d, (x1, _) in zip(dzs, X, strict=True)),
+    }
+    return {
+        "turn-weight-gradient.nbn.toml": weight,
+        "turn-bias-step.nbn.toml": bias,
+        "turn-batch-gradient.nbn.toml": batch,
+    }
+
+
+TURNS = _turn_answers()
+
+
+def test_turn_files_are_shipped() -> None:
+    assert set(TURNS) <= set(files())
+    assert {n for n in files() if n.startswith("turn-")} == set(TURNS)
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
+def test_turn_ships_blank_and_hides_the_answers(name: str) -> None:
+    report = check(path(name))
+    assert [r.claim for r in report.results] == list(TURNS[name])
+    assert [r.verdict for r in report.results] == ["unanswered"] * len(report.results)
+    assert report.ok
+    assert all(r.to_json()["exact"] is None for r in report.results)
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
+def test_turn_exact_values_are_the_hand_derived_ones(name: str) -> None:
+    """What the page's worked solution shows (the checker's exact values) is the
+    hand derivation; a few float operations on each side: 1e-12 relative, and
+    absolute 1e-15 for the zero gradient."""
+    report = check(path(name))
+    for claim, value in TURNS[name].items():
+        exact = float(report.result(claim).exact)
+        assert exact == pytest.approx(value, rel=1e-12, abs=1e-15), (claim, exact, value)
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
+def test_turn_filled_in_with_hand_answers_agrees_everywhere(name: str) -> None:
+    report = _filled_in(name, TURNS[name])
+    assert {r.claim: r.verdict for r in report.results} == dict.fromkeys(TURNS[name], "agrees")
+
+
+def test_turn_with_a_sign_error_names_the_step() -> None:
+    """A learner who forgets the minus in dL/dy_hat: that step is wrong, the ones
+    after it carry the error (by the hand derivation above, every later value
+    changes sign)."""
+    answers = dict(TURNS["turn-weight-gradient.nbn.toml"])
+    for claim in ("grad(L, y_hat)", "grad(L, z)", "grad(L, w1)"):
+        answers[claim] = -answers[claim]
+    report = _filled_in("turn-weight-gradient.nbn.toml", answers)
+    assert [r.claim for r in report.first_wrong] == ["grad(L, y_hat)"]
+    assert report.result("grad(L, z)").verdict == "carried"
+    assert report.result("y_hat").verdict == "agrees"
 
 
 @pytest.mark.slow  # a pytest subprocess; CI also runs `pytest examples/` itself

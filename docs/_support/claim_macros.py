@@ -9,6 +9,8 @@ this module does happens whichever engine builds:
   in the page text (not in code) with :func:`common.expand_macros`. A claim
   that fails its check, or an unknown id, raises :class:`ClaimMacroError`
   naming the page: the page is not converted;
+* it expands ``[[sources]]`` into the line that links the article and its
+  code repository (:func:`sources.sources_line`);
 * the same preprocessor turns reStructuredText roles (``:func:`name```) into
   Markdown code (```name()```): mkdocstrings renders nbn's NumPy docstrings,
   written for Sphinx as much as for this site, through the same extensions;
@@ -37,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
 import common
+import sources
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -102,6 +105,7 @@ class _MacroPreprocessor(Preprocessor):
                 f"{common.CONTEXT.page_src or 'a page'}: an inline claim could not be shown: "
                 f"{type(error).__name__}: {error}"
             ) from error
+        text = common.map_prose(text, sources.expand_sources, code_spans=False)
         return common.map_prose(text, rest_roles_to_markdown).split("\n")
 
 

@@ -286,6 +286,7 @@ KIND_LABEL = {
     "last-digit": "rounding",
     "rule-of-thumb": "rule of thumb",
     "vague": "too vague",
+    "convention": "convention",
 }
 
 
@@ -362,7 +363,8 @@ def badge(
         tip.append(f"Computed by nbn: {ledger.format_value(result.computed)}.")
     tip.append(f"Confirmed by {oracle_list(claim)}, as relative differences.")
     if claim.article_value is not None:
-        tip.append(f"The article prints {as_printed(claim.article_value, claim.decimals)}.")
+        printed = claim.printed or as_printed(claim.article_value, claim.decimals)
+        tip.append(f"The article prints {printed}.")
     kind = result.kind
     if kind is not None:
         tip.append(f"{ledger.KIND_TEXT[kind].capitalize()}: see the errata page.")

@@ -7,6 +7,8 @@
 * ``learner-or-neuron``: a learner's attempt with typical mistakes, and its
   expected verdicts.
 * ``exercise-or-neuron``: the article's closing exercise, with ``"?"`` to fill in.
+* ``turn-weight-gradient``, ``turn-bias-step``, ``turn-batch-gradient``: the short
+  "Your turn" checks of the backpropagation, bias and batch pages, with ``"?"``.
 * ``small-network-training``: a 2-2-1 network learning XOR over 10000 steps.
 
 The files are package data: an installed nbn can read its own article numbers,

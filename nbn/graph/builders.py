@@ -127,9 +127,9 @@ def or_neuron(
 def bias_sum_example(a: Payload = 3, b: Payload = 2, c: Payload = 4) -> Graph:
     """A node feeding two others, so its gradient is the sum of two incoming ones.
 
-    The article's section "Why did we sum the gradients?" uses three small
-    equations in a figure that is missing from our copy; this example is ours,
-    in the same spirit::
+    The article's section "Why did we sum the gradients?" makes the point with
+    three small equations in a figure; this example is nbn's own, in the same
+    spirit::
 
         u = a + b,   v = b * c,   f = u * v
 

@@ -295,7 +295,7 @@ CLAIMS: tuple[Claim, ...] = (
         id="batch-or-forward",
         section=DERIVATIVE,
         statement="The vectorized forward pass computes Z = W.X + b and Y_hat = sigma(Z) for "
-        "all four examples at once (the article's figure with the numbers is missing).",
+        "all four examples at once.",
         article_value=None,
         decimals=None,
         inputs=_INPUTS,
@@ -330,8 +330,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="batch-or-first-gradients",
         section=DERIVATIVE,
-        statement="The first iteration's gradients dCost/dW and dCost/db (the article's "
-        "figure with them is missing).",
+        statement="The first iteration's gradients dCost/dW and dCost/db, each computed "
+        "over the four examples at once.",
         article_value=None,
         decimals=None,
         inputs=_INPUTS,

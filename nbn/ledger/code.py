@@ -87,7 +87,7 @@ def _sigmoid_argument() -> str:
 
 
 def _initializer_contract() -> bool:
-    """initialize_parameters does what the article's text says the missing listing does."""
+    """initialize_parameters does what the article's text says its initialiser does."""
     params = initialize_parameters(2, 3)
     return (
         set(params) == {"W", "b"}
@@ -144,18 +144,18 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="code-sigmoid-argument-name",
         section=SECTION,
-        statement="SigmoidLayer's constructor takes the shape of the Z coming in, as Fig 88's "
-        "listing names it: shape (the text calls it input_shape).",
-        article_value="input_shape",
+        statement="SigmoidLayer's constructor takes the shape of the Z coming in, under the "
+        "name Fig 88's listing gives it: shape.",
+        article_value="shape",
         decimals=None,
         inputs="inspect.signature(nbn.SigmoidLayer.__init__)",
         compute=_sigmoid_argument,
         oracles=(Oracle("reference", lambda: "shape", 0.0),),
         tolerance=1e-12,
-        erratum="The text before Fig 88 says the sigmoid layer's constructor takes "
-        "input_shape, but the listing's argument is named shape; the article's own training "
-        "code passes it positionally (SigmoidLayer(Z1.Z.shape)), so either works there. nbn "
-        "follows the listing.",
+        note="The text before the listing describes the argument as the shape of the data "
+        "coming in and writes it input_shape, the LinearLayer's name for its own argument; "
+        "the training code passes it positionally (SigmoidLayer(Z1.Z.shape)), so the name "
+        "never matters there.",
     ),
     Claim(
         id="code-fig89-caption",
@@ -170,15 +170,16 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("reference", lambda: True, 0.0),),
         tolerance=1e-12,
         erratum="Fig 89's caption announces the parameter-initialisation helper, but the "
-        "listing above it is compute_cost (the same code as Fig 90); the initialiser's "
-        "listing is missing. nbn documents its own in nbn.initializers.",
+        "listing above it is compute_cost (the same code as Fig 90), so no code for the "
+        "initialiser is shown. nbn documents its own in nbn.initializers.",
     ),
     Claim(
         id="code-cost-docstring",
         section=SECTION,
         statement="The cost listing squares each difference before summing, "
-        "(1/2m) sum((Y - Y_hat)^2); its docstring's '(1/2m)*sum(Y - Y_hat)^.2', read "
-        "literally, squares the sum instead, which gives a different number.",
+        "(1/2m) sum((Y - Y_hat)^2); its docstring writes this '(1/2m)*sum(Y - Y_hat)^.2', "
+        "with '^.2' as an element-wise square (squaring the sum would give a different "
+        "number).",
         article_value="(1/2m)*sum(Y - Y_hat)^.2",
         decimals=None,
         inputs="OR data, W = (0.1, 0.6), b = 0",
@@ -186,9 +187,12 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("sympy", _sum_squared_sympy, 1e-12),),
         tolerance=1e-12,
         holds=lambda cost: abs(cost - _squared_sum_reading()) > 1e-3,
-        erratum="The docstring of the cost listings (Figs 89 and 90) writes the cost as "
-        "'(1/2m)*sum(Y - Y_hat)^.2', which reads as the square of the sum; the code, like "
-        "Part I, computes the sum of the squares (np.sum(np.square(Y - Y_hat))).",
+        kind="convention",
+        erratum="A notation, not an error: the docstring of the cost listings (Figs 89 and "
+        "90) writes '(1/2m)*sum(Y - Y_hat)^.2', where the dot marks an element-wise power as "
+        "MATLAB's '.^2' does. The code beside it settles the reading, as Part I does: it "
+        "sums the squares (np.sum(np.square(Y - Y_hat))). Read as the square of the sum, the "
+        "formula would give another number.",
     ),
     Claim(
         id="code-seed-48-weights",

@@ -18,10 +18,13 @@ reference implementation), then compares:
   oracles and the computed value carry the correct value, and the kind must fit
   the numbers: a ``"truncated"`` value is the computed one cut off (not
   rounded) at the article's last digit, a ``"last-digit"`` value is the rounded
-  one off by at most one unit in its last digit.
+  one off by at most one unit in its last digit, and a ``"convention"`` is about
+  a name or a notation, so its article value is text (or nothing), never a
+  number.
 
 The kinds of discrepancy (:data:`DISCREPANCY_KINDS`) keep apart what the article
-gets wrong from how it rounds and from loose wording; see :data:`KIND_TEXT`.
+gets wrong from how it rounds, from loose wording and from conventions that
+differ from the original sources; see :data:`KIND_TEXT`.
 """
 
 from __future__ import annotations
@@ -57,13 +60,15 @@ ORACLE_NAMES: tuple[str, ...] = ("sympy", "finite-difference", "graph-engine", "
 
 #: The kinds of discrepancy between the article and the computed value. Only
 #: ``"erratum"`` means the article is wrong; the rounding kinds use the names of
-#: the worked-example checker's verdicts.
+#: the worked-example checker's verdicts; a ``"convention"`` is a name or a
+#: notation that teaching material commonly uses, worth a note, not an error.
 DISCREPANCY_KINDS: tuple[str, ...] = (
     "erratum",
     "truncated",
     "last-digit",
     "rule-of-thumb",
     "vague",
+    "convention",
 )
 
 #: One line per kind, as the errata page and ``nbn verify`` explain them.
@@ -74,6 +79,8 @@ KIND_TEXT: dict[str, str] = {
     "rule-of-thumb": "loose wording: a rough guide, not true as literally stated",
     "vague": "too vague to check as stated: the verdict depends on a definition the "
     "article does not give",
+    "convention": "a naming or notation convention common in teaching material: a note, "
+    "not an error",
 }
 
 #: What the article prints: a number, several numbers, a text, or nothing.
@@ -82,6 +89,7 @@ ArticleValue = float | tuple[float, ...] | str | None
 JSONValue = float | tuple[float, ...] | bool | str
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 F = TypeVar("F", bound=Callable[..., Any])
 _CACHED: list[Any] = []
@@ -146,7 +154,7 @@ class Claim:
         One sentence, in our words.
     article_value : float, tuple of float, str or None
         The value as the article prints it; ``None`` for a qualitative claim or
-        a number that was only in the (missing) figures.
+        a number the article shows only in a figure.
     decimals : int or None
         Digits after the point that the article rounded to; ``None`` when the
         article prints the number in full or prints no number.
@@ -164,13 +172,18 @@ class Claim:
     kind : str or None
         The kind of discrepancy, one of :data:`DISCREPANCY_KINDS`; ``None``
         when ``erratum`` is ``None``, and ``"erratum"`` by default when it is
-        given.
+        given. A ``"convention"`` concerns a name or a notation: its
+        ``article_value`` is a text or ``None``, never a number.
     holds : callable or None
         ``holds(computed) -> bool``: the qualitative part of the statement (for
         example "alpha = 0.5 needs more steps than alpha = 5"), checked on the
         computed value.
     note : str or None
         A remark that is not an erratum (e.g. a change in NumPy's printing).
+    printed : str or None
+        The article's own text for ``article_value`` when it prints the value
+        as one phrase rather than as one number, e.g. ``"(4 × 1 × 2)"`` for the
+        tuple ``(4, 1, 2)``: what the claims index quotes. ``None`` otherwise.
     """
 
     id: str
@@ -186,6 +199,7 @@ class Claim:
     holds: Callable[[Any], bool] | None = field(default=None, compare=False)
     note: str | None = None
     kind: str | None = None
+    printed: str | None = None
 
     def __post_init__(self) -> None:
         if self.erratum is not None and self.kind is None:
@@ -198,6 +212,14 @@ class Claim:
             raise ValueError(f"claim {self.id!r}: kind {self.kind!r} given without its text")
         if self.kind in ("truncated", "last-digit") and self.decimals is None:
             raise ValueError(f"claim {self.id!r}: kind {self.kind!r} needs the article's decimals")
+        if self.kind == "convention" and not (
+            self.article_value is None or isinstance(self.article_value, str)
+        ):
+            raise ValueError(
+                f"claim {self.id!r}: a convention is about a name or a notation, so its "
+                f"article value must be a text or None, got {self.article_value!r} (a number "
+                f"that differs is an erratum or a rounding kind)"
+            )
         if not _ID.match(self.id):
             raise ValueError(f"claim id must be kebab-case, got {self.id!r}")
         if not self.oracles:
@@ -211,6 +233,28 @@ class Claim:
             raise ValueError(f"claim {self.id!r}: decimals given without an article number")
         if not self.tolerance > 0.0:
             raise ValueError(f"claim {self.id!r}: tolerance must be > 0, got {self.tolerance!r}")
+        if self.printed is not None:
+            self._check_printed(self.printed)
+
+    def _check_printed(self, printed: str) -> None:
+        """The printed text must hold the article's numbers, in order (text: be the text)."""
+        value = self.article_value
+        if value is None:
+            raise ValueError(f"claim {self.id!r}: printed text given without an article value")
+        if isinstance(value, str):
+            if _squash(printed) != _squash(value):
+                raise ValueError(
+                    f"claim {self.id!r}: printed text {printed!r} is not the article's "
+                    f"text {value!r}"
+                )
+            return
+        numbers = tuple(float(n) for n in _NUMBER.findall(printed))
+        expected = value if isinstance(value, tuple) else (value,)
+        if numbers != expected:
+            raise ValueError(
+                f"claim {self.id!r}: printed text {printed!r} holds the numbers {numbers!r}, "
+                f"but the article value is {expected!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,7 @@ CLAIMS: tuple[Claim, ...] = (
         "is a 2-layer network and the OR neuron a 1-layer network (the input layer is not "
         "counted).",
         article_value=(2.0, 1.0),
+        printed="2 layer neural network … 1 layer neural network",
         decimals=0,
         inputs="nbn.Sequential of the article's layers; layers with update_params counted",
         compute=_layer_counts,
@@ -245,9 +246,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="xavier-is-lecun",
         section=RANDOM_INIT,
-        statement="What the article (and its code) call 'Xavier' initialisation divides "
-        "standard-normal weights by sqrt(n_in): that is LeCun's scaling, not Glorot and "
-        "Bengio's sqrt(2 / (n_in + n_out)).",
+        statement="The article's 'Xavier' initialisation (in its code, 'xavier') divides "
+        "standard-normal weights by sqrt(n_in): LeCun's scaling, which much teaching "
+        "material calls 'Xavier'; Glorot and Bengio's own has variance 2 / (n_in + n_out).",
         article_value=None,
         decimals=None,
         inputs=f"n_in = {N_IN}, n_out = {N_OUT}; factor nbn's 'xavier' applies to the draws",
@@ -255,9 +256,12 @@ CLAIMS: tuple[Claim, ...] = (
         oracles=(Oracle("proof", lambda: to_float(1 / sympy().sqrt(N_IN)), SYMPY_TOL),),
         tolerance=SYMPY_TOL,
         holds=lambda factor: not math.isclose(factor, math.sqrt(2 / (N_IN + N_OUT))),
-        erratum="Glorot and Bengio's ('Xavier') normal initialisation has standard deviation "
-        "sqrt(2 / (n_in + n_out)); dividing by sqrt(n_in) is LeCun's. nbn keeps the "
-        "article's behaviour under the name 'xavier' (so its printed costs are reproduced) "
-        "and offers Glorot's as 'glorot'.",
+        kind="convention",
+        erratum="A naming convention, not an error: many courses and tutorials call the "
+        "1/sqrt(n_in) scaling 'Xavier'. Glorot and Bengio's paper scales the variance by "
+        "2 / (n_in + n_out), both layer sizes; 1/sqrt(n_in), the input size alone, is the "
+        "scaling LeCun et al. recommend. nbn keeps the article's scaling under the name "
+        "'xavier' (so its printed costs are reproduced) and offers Glorot and Bengio's as "
+        "'glorot'.",
     ),
 )

@@ -235,7 +235,7 @@ CLAIMS: tuple[Claim, ...] = (
         id="feature-cross-first-forward",
         section=SECTION,
         statement="First training iteration, forward pass: the four predictions and the cost "
-        "(the article's figure with these numbers is missing; ours are computed).",
+        "computed by nbn from the article's starting weights.",
         article_value=None,
         decimals=None,
         inputs=_INPUTS,

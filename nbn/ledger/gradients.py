@@ -212,8 +212,8 @@ CLAIMS: tuple[Claim, ...] = (
         "u = a + b, v = b c, f = u v, df/db = df/du du/db + df/dv dv/db = v + u c.",
         article_value=None,
         decimals=None,
-        inputs="a = 3, b = 2, c = 4 (our example: the article's three equations were in a "
-        "missing figure); nbn.graph.bias_sum_example",
+        inputs="a = 3, b = 2, c = 4 (values chosen by nbn for this example); "
+        "nbn.graph.bias_sum_example",
         compute=_sum_graph,
         oracles=(
             Oracle("sympy", _sum_sympy, SYMPY_TOL),
@@ -276,6 +276,7 @@ CLAIMS: tuple[Claim, ...] = (
         "the (1 x 2) dCost/dW can only be dZ . X^T, and the (1 x 1) dCost/db only the sum "
         "of the upstream gradient.",
         article_value=(1.0, 4.0, 2.0, 4.0, 1.0, 2.0, 1.0, 1.0),
+        printed="(1 × 4) … (2 × 4) … (1 × 2) … (1 × 1)",
         decimals=0,
         inputs=f"{_INPUTS}; shapes of nbn's dZ, X, dW, db",
         compute=_shapes,
@@ -288,6 +289,7 @@ CLAIMS: tuple[Claim, ...] = (
         statement="The full Jacobian of Z = W . X with respect to W, over all four examples, "
         "is a (4 x 1 x 2) tensor.",
         article_value=(4.0, 1.0, 2.0),
+        printed="(4 × 1 × 2)",
         decimals=0,
         inputs=f"{_INPUTS}; Jacobian of nbn's Z by finite differences, leading axis of Z's "
         "single row dropped",

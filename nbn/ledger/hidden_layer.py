@@ -1,10 +1,11 @@
 """Claims of the section "Changing Neural Network Architecture": the 2-3-1 sigmoid
 network on XOR.
 
-The article's Part I trains this network from weights shown only in its
-(missing) figures; its Part II trains it from ``np.random.seed(48)`` with
-"xavier" weights. We use the Part II start for both, so the first iteration's
-gradients are ours (checked three ways) and the final cost is the article's.
+The article's Part I works this network through from starting weights shown in
+its figures; its Part II trains it from ``np.random.seed(48)`` with "xavier"
+weights. nbn starts both from the Part II weights: the first iteration's
+gradients are computed from them (and checked three ways), and the final cost is
+compared with the one the article prints.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="hidden-first-gradients",
         section=SECTION,
         statement="One training iteration of the 2-3-1 network: the gradients of the cost "
-        "with respect to all 13 weights and biases (the article's figure with its own "
-        "numbers is missing; ours start from the Part II weights).",
+        "with respect to all 13 weights and biases, starting from the Part II weights "
+        "(np.random.seed(48), 'xavier').",
         article_value=None,
         decimals=None,
         inputs=f"{_INPUTS}; order dW1 (3 x 2, row by row), db1, dW2, db2",

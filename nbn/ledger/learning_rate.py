@@ -1,7 +1,7 @@
 """Claims of the section "Learning Rate", on a concrete u-shaped loss.
 
-The article's figures (missing from our copy) show gradient descent on a
-u-shaped curve with learning rates 0.5, 5, 5e-10 and 50. We use the 1-D
+The article's figures show gradient descent on a u-shaped curve, without its
+equation, with learning rates 0.5, 5, 5e-10 and 50. We use the 1-D
 quadratic
 
     L(w) = 1/2 (y - w x)^2  with  x = 1/sqrt(10), y = 2/sqrt(10),
