@@ -202,7 +202,7 @@ DOUBLED = Slip("factor-2", "off by a factor 2 (twice the right value: a 1/2 drop
 HALVED = Slip("factor-2", "off by a factor 2 (half the right value: a 1/2 applied twice)")
 ACTIVATION = Slip(
     "activation-derivative",
-    "activation derivative at the wrong node (z(1 - z) from the input z for a(1 - a))",
+    "activation derivative at the wrong node (z(1 - z) for a(1 - a))",
 )
 UPDATE = Slip("update-direction", "update direction (the gradient added, not subtracted)")
 
