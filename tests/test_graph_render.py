@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -137,3 +138,49 @@ def test_save_writes_png_and_svg(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = save(graph, tmp_path / "or.svg")
     assert "w₁" in svg_texts(svg.read_text(encoding="utf-8"))
+
+
+def test_upstream_turns_a_parts_gradients_into_the_losss() -> None:
+    # the part a = sigmoid(w x) of L = 1/2 (y - a)^2; by hand dL/da = -(y - a) and
+    # dL/dw = dL/da * a (1 - a) * x
+    w, x, y = 0.8, 1.5, 1.0
+    a = 1.0 / (1.0 + math.exp(-w * x))
+    w_node, x_node = Value(w, "w"), Value(x, "x")
+    part = (w_node * x_node).sigmoid("a")
+    scene = build_scene(part, upstream=("L", -(y - a)))
+    want = -(y - a) * a * (1.0 - a) * x
+    assert math.isclose(w_node.grad, want, rel_tol=1e-12), (w_node.grad, want)
+    legend = [t.text for t in scene.labels if t.ha == "left"]
+    assert "gradient ∂L/∂·, local × upstream" in legend, legend
+    # the arrow out of the part carries dL/da
+    assert f"{-(y - a):.3f}".rstrip("0") in [t.text for t in scene.labels], scene.labels
+
+
+def test_text_scale_enlarges_the_numbers_and_spreads_the_rows() -> None:
+    graph = or_neuron(0.0, 0.0, 0.1, 0.6, 0.0, b=0.0)
+    plain, large = build_scene(graph), build_scene(graph, text_scale=1.5)
+    for before, after in zip(plain.labels, large.labels, strict=True):
+        assert before.text == after.text
+        if before.role != "name":  # names are also held to the circle
+            assert math.isclose(after.size, 1.5 * before.size, rel_tol=1e-12), after
+    height = plain.ylim[1] - plain.ylim[0], large.ylim[1] - large.ylim[0]
+    width = plain.xlim[1] - plain.xlim[0], large.xlim[1] - large.xlim[0]
+    # the width comes from the layers alone, the same sums at either scale
+    assert height[1] > height[0] and math.isclose(width[1], width[0], rel_tol=1e-12), (
+        height,
+        width,
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"text_scale": 3.0}, "text_scale must be a number from 0.5 to 2, got 3.0"),
+        ({"text_scale": float("nan")}, "text_scale must be a number from 0.5 to 2, got nan"),
+        ({"upstream": 0.5}, "upstream must be a pair (loss name, gradient at the root), got 0.5"),
+        ({"upstream": ("", 1.0)}, "upstream must be a pair"),
+    ],
+)
+def test_bad_scene_options_are_named(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build_scene(or_neuron(0.0, 0.0, 0.1, 0.6, 0.0, b=0.0), **options)  # type: ignore[arg-type]

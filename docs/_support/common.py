@@ -583,7 +583,9 @@ def inline_svg(text: str, *, alt: str, max_width: str | None = None) -> str:
     text = re.sub(r'\bid="([^"]+)"', rf'id="{salt}-\1"', text)
     text = re.sub(r'(href|xlink:href)="#([^"]+)"', rf'\1="#{salt}-\2"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", text)
-    style = f' style="max-width: {max_width}"' if max_width else ""
+    # min(): an inline max-width overrides the stylesheet's 100%, so it keeps that
+    # cap itself (a figure never makes the page wider than a phone's screen)
+    style = f' style="max-width: min(100%, {max_width})"' if max_width else ""
     label = html.escape(alt, quote=True)
     text = text.replace("<svg", f'<svg class="nbn-svg" role="img" aria-label="{label}"{style}', 1)
     close = text.find(">")

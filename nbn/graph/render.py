@@ -100,7 +100,7 @@ def figure(graph_or_root: Graph | Value, **options: Any) -> Figure:
     """Run ``backward()`` and draw the graph: ``draw(build_scene(graph_or_root, **options))``.
 
     Takes the keyword options of :func:`nbn.graph.scene.build_scene` (``hide_data``,
-    ``hide``, ``decimals``, ``title``, ``legend``).
+    ``hide``, ``decimals``, ``title``, ``legend``, ``text_scale``, ``upstream``).
     """
     return draw(build_scene(graph_or_root, **options))
 

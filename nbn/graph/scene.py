@@ -12,14 +12,18 @@ here); :mod:`nbn.graph.render` only draws the shapes. The rules:
   of what flows in;
 - edge labels slide along their edge until they overlap no node and no other
   label (sizes are estimated from the font size; the figure uses an equal
-  aspect, so the estimates hold for rotated text too).
+  aspect, so the estimates hold for rotated text too);
+- a part of a larger graph (one layer of a network) can be drawn with the
+  gradients of the whole graph's loss: ``upstream`` names the loss and gives
+  its gradient with respect to the part's output, and every gradient of the
+  part is multiplied by it (the chain rule).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .builders import Graph
@@ -188,6 +192,8 @@ def build_scene(
     decimals: int = 3,
     title: str | None = None,
     legend: bool = True,
+    text_scale: float = 1.0,
+    upstream: tuple[str, Payload] | None = None,
 ) -> Scene:
     """Run ``backward()`` on the graph and lay out its figure.
 
@@ -204,9 +210,32 @@ def build_scene(
     title : str, optional
     legend : bool, default True
         A line under the figure saying which colour is which.
+    text_scale : float, default 1.0
+        Every font size is multiplied by it (between 0.5 and 2), e.g. 1.2 for a
+        figure that a page shows smaller than its natural size.
+    upstream : (str, number), optional
+        ``(loss name, d loss / d root)``: the graph is the last part of a larger
+        one whose loss has this gradient at the root. Every gradient shown is
+        then ``d loss / d node = upstream * d root / d node`` and is named after
+        the loss.
     """
+    if not (isinstance(text_scale, (int, float)) and 0.5 <= text_scale <= 2.0):
+        raise ValueError(f"text_scale must be a number from 0.5 to 2, got {text_scale!r}")
+    if upstream is not None and not (
+        isinstance(upstream, Sequence)
+        and len(upstream) == 2
+        and isinstance(upstream[0], str)
+        and upstream[0]
+    ):
+        raise ValueError(
+            f"upstream must be a pair (loss name, gradient at the root), got {upstream!r}"
+        )
     root, names, data = _parts(graph_or_root)
     root.backward()
+    if upstream is not None:
+        for node in topological_order(root):
+            # chain rule: d loss/d node = d loss/d root * d root/d node
+            node.grad = upstream[1] * node.grad
     name_of = {n: names.get(n) or n.label for n in topological_order(root)}
     hide = set(hide)
     if hide - set(name_of.values()):
@@ -214,7 +243,10 @@ def build_scene(
             f"hide names nodes the graph does not have: {sorted(hide - set(name_of.values()))}"
         )
     hidden = {n for n, k in name_of.items() if k in hide} | (data if hide_data else set())
-    builder = _Builder(layered_layout(root, hidden=hidden), root, name_of, data, decimals)
+    loss_name = display_label(upstream[0]) if upstream is not None else None
+    builder = _Builder(
+        layered_layout(root, hidden=hidden), root, name_of, data, decimals, loss_name, text_scale
+    )
     fixed = builder.node_labels()
     obstacles = [(x, y, R, R, 0.0) for x, y in builder.pos.values()]
     obstacles += [_text_box(t.x, t.y, t.text, t.size) for t in fixed if t.role != "name"]
@@ -233,11 +265,16 @@ class _Builder:
         name_of: dict[Value, str],
         data: set[Value],
         decimals: int,
+        loss_name: str | None = None,
+        text_scale: float = 1.0,
     ) -> None:
         self.layout, self.root, self.name_of, self.data = layout, root, name_of, data
-        self.decimals = decimals
+        self.decimals, self.scale = decimals, text_scale
         xs = _layer_x(layout)
-        self.pos = {n: (xs[int(x)], -y * DY) for n, (x, y) in layout.position.items()}
+        # rows move apart with larger text, so that labels of converging edges keep
+        # their room; the width, which sets how small a page shows the figure, stays
+        dy = DY * max(1.0, text_scale)
+        self.pos = {n: (xs[int(x)], -y * dy) for n, (x, y) in layout.position.items()}
         # unlabelled nodes show their op, unlabelled constants their value
         self.shown = {
             n: display_label(name_of[n])
@@ -250,6 +287,18 @@ class _Builder:
         self.children = {n: 0 for n in layout.nodes}
         for p, _ in layout.edges:
             self.children[p] += 1
+        # the name in the gradients' labels: the root's, or the loss above it
+        self.out_name = loss_name or self.shown[root]
+
+    def size(self, points: float) -> float:
+        """A font size of the unscaled figure, scaled."""
+        return points * self.scale
+
+    def name_size(self, name: str) -> float:
+        """A node name's font size: smaller for longer names, which must fit the circle."""
+        base = 12.0 if len(name) <= 3 else max(7.0, 15.0 - len(name))
+        fits = 2 * R * 0.9 * 72 * INCH / (len(name) * _CHAR)  # points across the circle
+        return min(self.size(base), max(base, fits))
 
     def fmt(self, v: Payload) -> str:
         return format_number(v, self.decimals)
@@ -267,21 +316,18 @@ class _Builder:
     def node_labels(self) -> list[Label]:
         """Name inside; op and shared forward value above; total gradient below."""
         labels = []
-        out_name = self.shown[self.root]
+        out_name, value_size = self.out_name, self.size(9.0)
         for node in self.layout.nodes:
             (x, y), name, fan_out = self.pos[node], self.shown[node], self.children[node]
-            labels.append(
-                Label(x, y, name, "name", 12.0 if len(name) <= 3 else max(7.0, 15.0 - len(name)))
-            )
+            labels.append(Label(x, y, name, "name", self.name_size(name)))
             op = op_text(node.op, len(node.parents))
-            above = [(op, "op", 8.0)] if node.op and self.name_of[node] else []
+            above = [(op, "op", self.size(8.0))] if node.op and self.name_of[node] else []
             if fan_out > 1 and node.parents:  # one forward value for all its edges
-                above.append((self.fmt(node.data), "forward", 9.0))
+                above.append((self.fmt(node.data), "forward", value_size))
             elif fan_out > 1:  # an input: its value to its left
                 text = self.fmt(node.data)
-                labels.append(
-                    Label(x - R - 0.06 - _text_box(0, 0, text, 9.0)[2], y, text, "forward", 9.0)
-                )
+                left = x - R - 0.06 - _text_box(0, 0, text, value_size)[2]
+                labels.append(Label(left, y, text, "forward", value_size))
             y_text = y + R + 0.04
             for text, role, size in above:
                 half = _text_box(0, 0, text, size)[3]
@@ -289,8 +335,8 @@ class _Builder:
                 y_text += 2 * half + 0.02
             if node not in self.data and fan_out > 1:  # the sum of what flows in
                 text = f"∂{out_name}/∂{name} = {self.fmt(node.grad)}"
-                half = _text_box(0, 0, text, 8.5)[3]
-                labels.append(Label(x, y - R - 0.04 - half, text, "total", 8.5))
+                half = _text_box(0, 0, text, self.size(8.5))[3]
+                labels.append(Label(x, y - R - 0.04 - half, text, "total", self.size(8.5)))
         return labels
 
     def edges(self, obstacles: list[_Box]) -> tuple[list[Arrow], list[Label]]:
@@ -310,11 +356,12 @@ class _Builder:
                 t = 0.2 + 0.6 * (slot[parent, child] + 0.5) / children[parent]
             fwd = self.fmt(parent.data) if children[parent] == 1 else None
             grad = None if parent in self.data else self.fmt(_flow(parent, child))
-            labels += _place(a, b, t, fwd, grad, obstacles)
+            labels += _place(a, b, t, fwd, grad, obstacles, self.size(9.0))
         rx, ry = self.pos[self.root]
         a, b = (rx + R, ry), (rx + 0.7 * DX, ry)
         arrows.append(Arrow(a, b))
-        labels += _place(a, b, 0.5, self.fmt(self.root.data), self.fmt(self.root.grad), obstacles)
+        root_text = (self.fmt(self.root.data), self.fmt(self.root.grad))
+        labels += _place(a, b, 0.5, *root_text, obstacles, self.size(9.0))
         return arrows, labels
 
     def frame(
@@ -326,16 +373,15 @@ class _Builder:
         x0, x1 = min(all_x) - 2.0, max(all_x) + 0.85 * DX
         y0, y1 = min(all_y) - 1.2, max(all_y) + 1.0 + (0.5 if title else 0.0)
         if title:
-            labels.append(Label((x0 + x1) / 2, y1 - 0.35, title, "title", 12.0))
+            labels.append(Label((x0 + x1) / 2, y1 - 0.35, title, "title", self.size(12.0)))
         if legend:
-            out_name = self.shown[self.root]
-            x = x0 + 0.2
+            x, size = x0 + 0.2, self.size(9.0)
             for text, role in (
                 ("forward value", "forward"),
-                (f"gradient ∂{out_name}/∂·, local × upstream", "gradient"),
+                (f"gradient ∂{self.out_name}/∂·, local × upstream", "gradient"),
             ):
-                labels.append(Label(x, y0 + 0.3, text, role, 9.0, ha="left"))
-                x += 2 * _text_box(0, 0, text, 9.0)[2] + 0.5
+                labels.append(Label(x, y0 + 0.3, text, role, size, ha="left"))
+                x += 2 * _text_box(0, 0, text, size)[2] + 0.5
         return (x0, x1), (y0, y1)
 
 
@@ -370,6 +416,7 @@ def _place(
     fwd: str | None,
     grad: str | None,
     obstacles: list[_Box],
+    size: float = 9.0,
 ) -> list[Label]:
     """Put ``fwd`` above and ``grad`` below the edge ``a -> b``, near ``t``, clear of
     ``obstacles`` if any spot is (else where it overlaps least); adds them to obstacles."""
@@ -383,11 +430,11 @@ def _place(
         for text, role, side in ((fwd, "forward", 1), (grad, "gradient", -1)):
             if text is None:
                 continue
-            half = _text_box(0, 0, text, 9.0)[3]
+            half = _text_box(0, 0, text, size)[3]
             off = side * (_GAP + half)
             cx, cy = px + nx * off, py + ny * off
-            boxes.append(_text_box(cx, cy, text, 9.0, angle))
-            labels.append(Label(cx, cy, text, role, 9.0, math.degrees(angle)))
+            boxes.append(_text_box(cx, cy, text, size, angle))
+            labels.append(Label(cx, cy, text, role, size, math.degrees(angle)))
         hits = sum(_overlap(box, o) for box in boxes for o in obstacles)
         if best[0] < 0 or hits < best[0]:
             best = (hits, boxes, labels)
