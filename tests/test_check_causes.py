@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nbn.check import Report, check, check_text, format_table, loads, to_json
 from nbn.check.causes import (
@@ -443,3 +445,41 @@ def test_rank_grid_skips_unanswered_entries_and_takes_the_worst() -> None:
     assert rank_grid(stated, value) == 1
     assert rank_grid(stated, grid([["0.4286", "9", "1"]])) is None  # shape differs
     assert rank_grid(((None,),), grid([["1"]])) is None  # nothing stated
+
+
+# -- a hint, never a verdict ---------------------------------------------------------
+
+
+def test_causes_do_not_change_any_verdict(monkeypatch: pytest.MonkeyPatch, slips: Report) -> None:
+    """The same file checked with the catalogue switched off gets the same verdicts."""
+    import nbn.check.checker as checker
+
+    monkeypatch.setattr(checker, "_likely_causes", lambda *args, **kwargs: {})
+    without = check(path(SLIPS))
+    assert [r.verdict for r in without.results] == [r.verdict for r in slips.results]
+    assert all(r.likely == () for r in without.results)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    w=st.integers(min_value=-300, max_value=300).map(lambda k: Fraction(k, 100)),
+    y=st.sampled_from([0, 1]),
+)
+def test_a_negated_gradient_is_named_a_sign_error(w: Fraction, y: int) -> None:
+    """dL/dy_hat = y_hat - y with y_hat = sigmoid(w) (float math, by hand); stated as
+    its negative to 4 significant digits. Its size is at least sigmoid(-3) = 0.047, so
+    -E is more than a unit of the 4th digit from E, and 2E, E/2 have E's sign: only
+    the sign slip gives the stated digits."""
+    e = _sigma(float(w)) - y
+    text = f"""title = "sign property"
+[given]
+w = "{w.numerator}/{w.denominator}"
+y = {y}
+[define]
+y_hat = "sigmoid(w)"
+L = "(y - y_hat)**2 / 2"
+[claims]
+"grad(L, y_hat)" = "{-e:.4g}"
+"""
+    result = check_text(text).result("grad(L, y_hat)")
+    assert (result.verdict, result.likely_cause) == ("wrong", ("sign",)), (repr(e), result)
