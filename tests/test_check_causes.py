@@ -27,6 +27,7 @@ from nbn.check.causes import (
     Variant,
     batch_size,
     choose,
+    grid_variants,
     rank,
     rank_grid,
     scalar_variants,
@@ -314,6 +315,16 @@ def test_two_causes_that_reproduce_equally_are_both_named() -> None:
     assert " or " in format_table([check_text(TWO)])
 
 
+def test_an_update_written_out_with_the_gradient_added() -> None:
+    """dL/dw = (y_hat - 1) y_hat (1 - y_hat) at w = 0.6: -0.3543437 * 0.2287842 =
+    -0.0810683; w - 0.5 dL/dw = 0.6405341. The gradient added instead: 0.6 - 0.0405341
+    = 0.5594659 -> 0.5595 (the sign slip, -0.6405, and factor-2, 1.2811 and 0.3203, are
+    far from it)."""
+    text = NEURON + '[claims]\n"w - 0.5 * grad(L, w)" = "0.5595"\n'
+    result = check_text(text).result("w - 0.5 * grad(L, w)")
+    assert (result.verdict, result.likely_cause) == ("wrong", ("update-direction",))
+
+
 def test_rate_one_update_has_no_learning_rate_slip() -> None:
     """With rate 1, p - g is the right step: only the direction is tried."""
     assert [v.slip.cause for v in update_variants(F(1), F(2), F(1))] == ["update-direction"]
@@ -437,6 +448,23 @@ def test_transpose_refuses_too_many_operands_before_evaluating() -> None:
     # at the limit it runs (1x1 operands are their own transposes: one evaluation)
     at_limit = dict(list(operands.items())[:MAX_TRANSPOSE_OPERANDS])
     assert transpose_variants(at_limit, lambda ops: grid([["1"]])) == []
+
+
+def test_grid_variants_apply_each_scalar_slip_to_every_entry() -> None:
+    """dW = [[1/10, -2/5]] with m = 4, by hand: negated [[-1/10, 2/5]], doubled
+    [[1/5, -4/5]], halved [[1/20, -1/5]], times m [[2/5, -8/5]], over m [[1/40, -1/10]].
+    A stated [["0.40", "-1.60"]] is the sum-for-mean slip."""
+    variants = grid_variants(grid([["0.1", "-0.4"]]), 4)
+    assert [(v.slip.cause, v.value) for v in variants] == [
+        ("sign", grid([["-0.1", "0.4"]])),
+        ("factor-2", grid([["0.2", "-0.8"]])),
+        ("factor-2", grid([["0.05", "-0.2"]])),
+        ("factor-m", grid([["0.4", "-1.6"]])),
+        ("factor-m", grid([["0.025", "-0.1"]])),
+    ]
+    stated = ((parse_number("0.40"), parse_number("-1.60")),)
+    found = choose(stated, [grid([["0.1", "-0.4"]])], variants)
+    assert [s.cause for s in found] == ["factor-m"]
 
 
 def test_rank_grid_skips_unanswered_entries_and_takes_the_worst() -> None:

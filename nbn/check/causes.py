@@ -26,7 +26,9 @@ the pytest message):
     constants, as the batch cost of a scalar file is written. No file field.
 ``update-direction``
     For ``after(n, p)`` of a trained parameter ``p``: ``p + rate * g`` instead of
-    ``p - rate * g`` (``p`` and ``g`` the author's values of world ``n - 1``).
+    ``p - rate * g`` (``p`` and ``g`` the author's values of world ``n - 1``);
+    for a claim written ``a - b`` with a ``grad(...)`` in ``b`` (an update written
+    out, ``w - 0.5 * grad(L, w)``): ``a + b``.
 ``learning-rate``
     For the same claims: ``p - g``, the step without its learning rate. Only
     "without" is tried (any other rate would be a guess); when the rate is 1 the
@@ -40,6 +42,13 @@ the pytest message):
     For array steps (an operand, or the result, transposed where the shape still
     fits): :func:`transpose_variants`, against a small interface that array steps
     implement; scalar files have none.
+
+Array claims plug in through the same parts: the right value and each slip's
+value as a :data:`Grid` (:func:`grid_variants` applies the scalar slips entry by
+entry, :func:`transpose_variants` adds the transposes), the stated array as a
+grid of printed entries (``None`` for ``"?"``), and :func:`choose`, which judges
+a stated array entry by entry (:func:`rank_grid`: an array is reproduced when
+every stated entry is, and ranks as its worst entry).
 
 The work is bounded before it is done: per wrong claim at most
 :data:`MAX_VARIANTS_PER_WAY` values computed from each recomputation ``R`` (one
@@ -73,6 +82,7 @@ __all__ = [
     "batch_size",
     "choose",
     "describe",
+    "grid_variants",
     "involves_loss",
     "loss_name",
     "rank",
@@ -240,6 +250,35 @@ def scalar_variants(right: Fraction, m: int | None) -> list[Variant]:
     if m is not None and m > 1:
         out += [Variant(_summed(m), m * right), Variant(_divided(m), right / m)]
     return out
+
+
+def grid_variants(right: Grid, m: int | None) -> list[Variant]:
+    """:func:`scalar_variants` of an array step, each slip applied to every entry.
+
+    Parameters
+    ----------
+    right : Grid
+        The right step's value, of shape (rows, columns).
+    m : int or None
+        The batch size, or ``None``.
+
+    Returns
+    -------
+    list of Variant
+        One per scalar slip, each value of shape (rows, columns).
+    """
+    cells = [[scalar_variants(x, m) for x in row] for row in right]
+    out: list[Variant] = []
+    for k, prototype in enumerate(scalar_variants(Fraction(1), m)):
+        value: Grid = tuple(tuple(_entry(cell[k]) for cell in row) for row in cells)
+        out.append(Variant(prototype.slip, value))
+    return out
+
+
+def _entry(variant: Variant) -> Fraction:
+    if not isinstance(variant.value, Fraction):  # pragma: no cover - scalar_variants
+        raise TypeError("expected a number")
+    return variant.value
 
 
 def update_variants(value: Fraction, gradient: Fraction, rate: Fraction) -> list[Variant]:
@@ -433,6 +472,11 @@ def scalar_causes(
             factor = m if involves_loss(node, loss_name(example)) else None
             for right in rights[1:] or rights[:1]:
                 variants += scalar_variants(right, factor)
+            if isinstance(body, expr.Binary) and body.op == "-" and expr.grads_in(body.right):
+                # an update written out, p - rate * grad(...): the gradient added
+                left, _ = way.expression(body.left, steps)
+                step, _ = way.expression(body.right, steps)
+                variants.append(Variant(UPDATE, to_fraction(left) + to_fraction(step)))
     except (DomainError, ZeroDivisionError, TypeError, ValueError):
         return ()
     slip_value, _ = slipped().recompute(index)

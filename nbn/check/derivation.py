@@ -218,6 +218,10 @@ class Derivation:
         except (DomainError, ZeroDivisionError, TypeError, ValueError):
             return None, frozenset()
 
+    def expression(self, node: expr.Node, steps: int) -> Traced:
+        """An expression (of names and ``grad`` terms) in the author's world ``steps``."""
+        return self._expression(node, steps)
+
     def _expression(self, node: expr.Node, steps: int) -> Traced:
         used: set[int] = set()
 
