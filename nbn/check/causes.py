@@ -30,9 +30,9 @@ the pytest message):
     for a claim written ``a - b`` with a ``grad(...)`` in ``b`` (an update written
     out, ``w - 0.5 * grad(L, w)``): ``a + b``.
 ``learning-rate``
-    For the same claims: ``p - g``, the step without its learning rate. Only
-    "without" is tried (any other rate would be a guess); when the rate is 1 the
-    slip is the right step and is not tried.
+    For ``after(n, p)`` of a trained parameter: ``p - g``, the step without its
+    learning rate. Only "without" is tried (any other rate would be a guess);
+    when the rate is 1 the slip is the right step and is not tried.
 ``activation-derivative``
     A gradient's chain rule with each sigmoid's or tanh's local derivative taken
     at the node's input instead of its output: ``z (1 - z)`` for ``a (1 - a)``
@@ -52,9 +52,11 @@ every stated entry is, and ranks as its worst entry).
 
 The work is bounded before it is done: per wrong claim at most
 :data:`MAX_VARIANTS_PER_WAY` values computed from each recomputation ``R`` (one
-multiplication each), two for an update, one more redone step for the
-activation derivative, and for an array step one evaluation per operand plus one
-(:data:`MAX_TRANSPOSE_OPERANDS` operands at most).
+multiplication each), two for an update (two evaluations of its sides for an
+update written out), one more redone step for the activation derivative (its
+values shared between the claims of a file), and for an array step one
+evaluation per operand plus one (:data:`MAX_TRANSPOSE_OPERANDS` operands at
+most).
 """
 
 from __future__ import annotations
