@@ -11,7 +11,8 @@ a usage error (unknown claim id, SymPy missing).
 ``check PATH...`` checks worked-example files (:mod:`nbn.check`), each PATH a
 file or a directory (every ``*.nbn.toml`` under it, sorted, recursively): a
 table per file (claim, stated, exact, verdict, oracles), where carried errors
-came from (``carried (rounded)`` when from inputs stated rounded), the first
+came from (``carried (rounded)`` when from inputs stated rounded), the likely
+cause of a wrong step (``likely: ...``, :mod:`nbn.check.causes`), the first
 wrong steps and a summary; ``--json`` prints one object per claim instead.
 ``--trace [--of NAME]`` prints every quantity's value and gradient as a
 Markdown table, and ``--svg OUT [--of NAME]`` draws the example's graph to OUT
@@ -103,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
         help="check hand-worked examples (*.nbn.toml files)",
         description="Check every claim of worked-example files against SymPy, the scalar "
         "graph engine and finite differences, and judge each stated value on its printed "
-        "digits (agrees, truncated, carried, last-digit, wrong). Exit status 0 when every "
+        "digits (agrees, truncated, carried, last-digit, wrong), with the likely cause of a "
+        "wrong step when a standard slip reproduces it. Exit status 0 when every "
         "claim agrees or has its expected verdict, 1 otherwise, 2 if a file cannot be checked.",
     )
     check.add_argument(

@@ -191,3 +191,29 @@ def test_a_matrix_file_gives_one_item_per_claim_as_written(pytester: pytest.Pyte
     ), out
     assert "grad(cost, Z): stated [[1, 3]], exact [[1, 2]]: wrong" in out, out
     assert "[0, 1]: stated 3, exact 2: wrong" in out, out
+
+
+# dL/dy_hat = y_hat - y with y_hat = sigmoid(0.6) = 0.645656, y = 1: -0.354344.
+# Stated 0.354 is its negative to 3 decimals: the sign slip.
+SIGN_ONLY = """title = "sign"
+[given]
+w = "0.6"
+y = 1
+[define]
+y_hat = "sigmoid(w)"
+L = "(y - y_hat)**2 / 2"
+[claims]
+"grad(L, y_hat)" = "0.354"
+"""
+
+
+def test_pytest_failure_message_says_likely(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".nbn.toml", sign=SIGN_ONLY)
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*sign.nbn.toml:9: grad(L, y_hat): stated 0.354, exact -0.3543436938: wrong; "
+            "the first wrong step; likely: sign error*"
+        ]
+    )

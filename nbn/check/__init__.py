@@ -20,7 +20,9 @@ Public API
 ``Report``
     ``.results`` (one :class:`ClaimResult` per claim: ``claim``, ``stated``,
     ``exact``, ``verdict``, ``expected``, ``oracles``, ``recomputed``, ``inputs``,
-    ``carried_from``, ``cause``, ``first_wrong``, ``ok``, ``to_json()``), ``.ok``,
+    ``carried_from``, ``cause``, ``likely``/``likely_cause`` (the likely slip of
+    a wrong step, :mod:`nbn.check.causes`), ``first_wrong``, ``ok``,
+    ``to_json()``), ``.ok``,
     ``.first_wrong``, ``.counts()``, ``.result(claim)``.
 ``format_table(reports)``, ``to_json(reports)``
     The CLI's text table and JSON (:mod:`nbn.check.report`).

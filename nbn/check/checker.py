@@ -16,6 +16,7 @@ from .arrayfloat import NumpyOracle, check_entries
 from .arrays import indices
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
+from .causes import Slip, batch_size, scalar_causes
 from .derivation import Derivation
 from .entries import EntryResult, transposed_agrees, worst
 from .errors import CheckError
@@ -83,6 +84,11 @@ class ClaimResult:
         ``exact``, ``oracles`` and ``recomputed`` are then the worst entry's.
     note : str or None
         For a stated array whose shape does not fit: both shapes.
+    likely : tuple of Slip
+        For a ``wrong`` claim, the slips of :mod:`nbn.check.causes` that reproduce
+        its stated value from the stated inputs when the right step does not (a
+        hint, never a verdict); usually one, several only when they tie; empty
+        when none does, and for every other verdict.
     """
 
     file: str
@@ -101,11 +107,17 @@ class ClaimResult:
     shape: tuple[int, ...] = ()
     entries: tuple[EntryResult, ...] = ()
     note: str | None = None
+    likely: tuple[Slip, ...] = ()
 
     @property
     def disagreeing(self) -> tuple[EntryResult, ...]:
         """The entries whose verdict is not ``agrees``."""
         return tuple(e for e in self.entries if e.verdict != "agrees")
+
+    @property
+    def likely_cause(self) -> tuple[str, ...]:
+        """The identifiers of :attr:`likely` (``"sign"``, ``"factor-m"``, ...)."""
+        return tuple(s.cause for s in self.likely)
 
     @property
     def ok(self) -> bool:
@@ -141,6 +153,8 @@ class ClaimResult:
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
             "cause": self.cause,
+            "likely_cause": list(self.likely_cause),
+            "likely_cause_text": " or ".join(s.phrase for s in self.likely) or None,
             **extra,
         }
 
@@ -327,6 +341,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
         verdicts[index], way = judge(claim.stated, exacts[index], candidates)
         if way is not None:
             matched[index] = way
+    likely = _likely_causes(example, worlds, exacts, redone, verdicts, ways[0], deadline)
     upstream = _upstream(direct)
     results = []
     for index, claim in enumerate(example.claims):
@@ -357,6 +372,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 carried_from=carried_from,
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
                 cause=cause,
+                likely=likely.get(index, ()),
             )
         )
     return tuple(results)
@@ -422,12 +438,23 @@ def _as_written(
                 first_wrong=verdict == "wrong"
                 and (note is not None or any(r.first_wrong for r in parts)),
                 cause=chosen.cause if verdict == "carried" else None,
+                likely=_shared_likely(parts) if verdict == "wrong" and note is None else (),
                 shape=ac.shape,
                 entries=entries if ac.shape else (),
                 note=note,
             )
         )
     return tuple(out)
+
+
+def _shared_likely(parts: tuple[ClaimResult, ...]) -> tuple[Slip, ...]:
+    """The likely cause of an array claim from its entries': named only when every
+    wrong entry has the same one (a slip of the whole step, not of one entry)."""
+    wrong = [r for r in parts if r.verdict == "wrong"]
+    if not wrong or not wrong[0].likely:
+        return ()
+    first = wrong[0].likely_cause
+    return wrong[0].likely if all(r.likely_cause == first for r in wrong) else ()
 
 
 def _numpy_oracle(
@@ -472,6 +499,36 @@ def _numpy_oracle(
         )
         for k, v in zip(span, values, strict=True):
             oracles[k]["numpy"] = v
+
+
+def _likely_causes(
+    example: WorkedExample,
+    worlds: _Worlds,
+    exacts: list[Fraction],
+    redone: list[list[tuple[Fraction | None, frozenset[int]]]],
+    verdicts: dict[int, str],
+    way: Derivation,
+    deadline: Deadline,
+) -> dict[int, tuple[Slip, ...]]:
+    """The likely cause of each ``wrong`` claim (:mod:`nbn.check.causes`)."""
+    m = batch_size(example)
+    slipped: list[Derivation] = []
+
+    def with_slip() -> Derivation:
+        if not slipped:
+            slipped.append(Derivation(example, worlds.sympy, activation_at_input=True))
+        return slipped[0]
+
+    out: dict[int, tuple[Slip, ...]] = {}
+    for index, verdict in verdicts.items():
+        if verdict != "wrong":
+            continue
+        deadline.check()
+        rights = [exacts[index], *(r for r, _ in redone[index] if r is not None)]
+        found = scalar_causes(example, index, rights, way, with_slip, m)
+        if found:
+            out[index] = found
+    return out
 
 
 def _rounded(claim: Claim, exact: Fraction) -> bool:

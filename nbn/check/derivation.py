@@ -79,10 +79,12 @@ class Derivation:
         example: WorkedExample,
         exact: Callable[[int], SympyOracle],
         own_values: bool = False,
+        activation_at_input: bool = False,
     ) -> None:
         self.example = example
         self.exact = exact
         self.own_values = own_values
+        self.activation_at_input = activation_at_input
         self.backend = SympyBackend()
         self.sp = self.backend.sp
         self.stated: dict[Key, tuple[int, Any]] = {}
@@ -129,13 +131,19 @@ class Derivation:
 
     def update(self, param: str, steps: int) -> Traced:
         """One gradient-descent step from world ``steps - 1``'s author values."""
+        value, gradient, rate, used = self.update_parts(param, steps)
+        return value - rate * gradient, used
+
+    def update_parts(self, param: str, steps: int) -> tuple[Any, Any, Any, frozenset[int]]:
+        """The parts of :meth:`update`: the author's ``p`` and ``grad(loss, p)`` in
+        world ``steps - 1``, the learning rate, and the claims they read."""
         train = self.example.train
         if train is None:  # pragma: no cover - after() claims need [train]
             raise DomainError("after(n, e) needs a [train] table")
         value, read_v = self.value(param, steps - 1)
         gradient, read_g = self.grad(train.loss, param, steps - 1)
         rate = self.backend.number(train.learning_rate.value)
-        return value - rate * gradient, read_v | read_g
+        return value, gradient, rate, read_v | read_g
 
     def grad(self, f: str, x: str, steps: int) -> Traced:
         """The author's value of ``grad(f, x)`` in world ``steps``."""
@@ -176,6 +184,9 @@ class Derivation:
 
         definition = self.example.define[c]
         local = expr.derivative(definition, x)
+        activation = isinstance(definition, expr.Call) and definition.func in ("sigmoid", "tanh")
+        if self.activation_at_input and isinstance(definition, expr.Call) and activation:
+            local = expr.replace(local, definition, definition.arg)
         if self.own_values:
             local = expr.replace(local, definition, expr.Name(c))
         return evaluate(local, self.backend, lookup), frozenset(used)
@@ -236,6 +247,10 @@ class Derivation:
             except (DomainError, ZeroDivisionError, TypeError, ValueError):
                 values.append(None)
         return shape, values
+
+    def expression(self, node: expr.Node, steps: int) -> Traced:
+        """An expression (of names and ``grad`` terms) in the author's world ``steps``."""
+        return self._expression(node, steps)
 
     def _expression(self, node: expr.Node, steps: int) -> Traced:
         used: set[int] = set()

@@ -1,7 +1,8 @@
 """What ``nbn check`` prints: the table, JSON, the ``--trace`` Markdown and ``--svg``.
 
 * :func:`format_table`: one line per claim (verdict, claim, stated, exact,
-  oracles), where a carried error came from, the first wrong steps, a summary;
+  oracles), where a carried error came from, the likely cause of a wrong step
+  (:mod:`nbn.check.causes`), the first wrong steps, a summary;
 * :func:`to_json`: one object per claim (:meth:`ClaimResult.to_json`);
 * :func:`trace` / :func:`trace_markdown`: every given and defined quantity with
   its exact value and its gradient (with respect to ``[train].loss`` or a named
@@ -22,6 +23,7 @@ from typing import Any
 from .. import graph
 from .arrays import nested_text
 from .backends import to_fraction
+from .causes import describe
 from .checker import ClaimResult, Report
 from .errors import CheckError
 from .load import WorkedExample
@@ -150,10 +152,13 @@ def claim_line(result: ClaimResult, reveal: bool = False) -> str:
         f"{result.claim}: stated {result.stated}, exact {_exact_text(result, reveal)}: "
         f"{_verdict_text(result)}"
     )
-    origin = _origin(result)
-    text = f"{text}; {origin}" if origin else text
-    entries = entry_lines(result, reveal)
-    return text + ("; " + "; ".join(entries) if entries else "")
+    notes = [note for note in (_origin(result), _likely(result)) if note]
+    return "; ".join([text, *notes, *entry_lines(result, reveal)])
+
+
+def _likely(result: ClaimResult) -> str:
+    """``likely: sign error (...)`` for a wrong claim with a likely cause, else ``""``."""
+    return describe(result.likely) if result.likely else ""
 
 
 #: Widest stated or exact array shown in the table; longer ones are cut (the JSON
@@ -195,6 +200,8 @@ def format_table(reports: Sequence[Report], reveal: bool = False) -> str:
             if r.carried_from:
                 what = "from the rounded inputs" if r.cause == "rounded-inputs" else "from"
                 lines.append(f"  {'':4} {'':<{wc}}  carried {what}: {', '.join(r.carried_from)}")
+            if r.likely:
+                lines.append(f"  {'':4} {'':<{wc}}  {_likely(r)}")
         first = report.first_wrong
         if first:
             lines.append(

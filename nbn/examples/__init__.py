@@ -6,6 +6,10 @@
   reads those numbers from here: each article number is typed once, in a file.
 * ``learner-or-neuron``: a learner's attempt with typical mistakes, and its
   expected verdicts.
+* ``learner-batch-slips``: a learner's batch iteration with one slip of each
+  scalar kind of :mod:`nbn.check.causes` (sign, factor-2, factor-m,
+  update-direction, learning-rate, activation-derivative), each named as the
+  likely cause of its wrong step.
 * ``exercise-or-neuron``: the article's closing exercise, with ``"?"`` to fill in.
 * ``turn-weight-gradient``, ``turn-bias-step``, ``turn-batch-gradient``: the short
   "Your turn" checks of the backpropagation, bias and batch pages, with ``"?"``.
