@@ -636,3 +636,28 @@ def test_numpy_backpropagation_agrees_with_sympy_on_every_operation(loss: str) -
     report = check_text(text)
     for result in report.results:
         assert "numpy" in result.oracles, (loss, result.claim)
+
+
+def test_a_square_step_with_an_operand_transposed_is_likely_a_transpose() -> None:
+    """A = [[1, 2], [3, 4]], B = [[0, 1], [1, 1]] (symmetric: B^T = B, not tried).
+    C = A @ B = [[0 + 2, 1 + 2], [0 + 4, 3 + 4]] = [[2, 3], [4, 7]]; stated A^T @ B =
+    [[1*0 + 3*1, 1*1 + 3*1], [2*0 + 4*1, 2*1 + 4*1]] = [[3, 4], [4, 6]]: wrong, and the
+    same shape, so only the transpose of A reproduces it (the result transposed,
+    [[2, 4], [3, 7]], does not; nor does any scalar slip of [[2, 3], [4, 7]])."""
+    report = check_text(
+        HEADER
+        + '[given]\nA = [[1, 2], [3, 4]]\nB = [[0, 1], [1, 1]]\n[define]\nC = "A @ B"\n'
+        + "[claims]\nC = [[3, 4], [4, 6]]\n"
+    )
+    result = report.results[0]
+    assert result.verdict == "wrong"
+    assert result.likely_cause == ("transpose",)
+    assert "A transposed" in format_table([report])
+    record = json.loads(to_json([report]))[0]
+    assert record["likely_cause"] == ["transpose"]
+    # stated right: no cause; stated with the result transposed: [[2, 4], [3, 7]]
+    assert check_text(
+        HEADER
+        + '[given]\nA = [[1, 2], [3, 4]]\nB = [[0, 1], [1, 1]]\n[define]\nC = "A @ B"\n'
+        + "[claims]\nC = [[2, 4], [3, 7]]\n"
+    ).results[0].likely_cause == ("transpose",)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -16,11 +17,12 @@ from .arrayfloat import NumpyOracle, check_entries
 from .arrays import indices
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
-from .causes import Slip, batch_size, scalar_causes
+from .causes import Grid, Slip, batch_size, choose, scalar_causes, transpose_variants
 from .derivation import Derivation
 from .entries import EntryResult, transposed_agrees, worst
 from .errors import CheckError
 from .load import Claim, WorkedExample
+from .lower import ArrayClaim
 from .oracles import (
     ENGINE_RTOL,
     FD_RTOL,
@@ -289,9 +291,9 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     deadline = Deadline(time_limit)
     try:
         with deadline.armed():
-            results = _check(example, deadline)
+            results, way = _check(example, deadline)
             if example.arrays is not None:
-                results = _as_written(example, results)
+                results = _as_written(example, results, way)
     except TimeLimitExceeded:
         raise CheckError(
             example.file,
@@ -303,7 +305,9 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     return Report(example, results, time.perf_counter() - start)
 
 
-def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...]:
+def _check(
+    example: WorkedExample, deadline: Deadline
+) -> tuple[tuple[ClaimResult, ...], Derivation]:
     wanted: set[int] = set()
     for claim in example.claims:
         steps, _ = _steps(claim.node)
@@ -375,11 +379,11 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 likely=likely.get(index, ()),
             )
         )
-    return tuple(results)
+    return tuple(results), ways[0]
 
 
 def _as_written(
-    example: WorkedExample, results: tuple[ClaimResult, ...]
+    example: WorkedExample, results: tuple[ClaimResult, ...], way: Derivation
 ) -> tuple[ClaimResult, ...]:
     """One result per claim as written, from the results of its entries
     (see :mod:`nbn.check.entries`)."""
@@ -394,7 +398,7 @@ def _as_written(
         return tuple(dict.fromkeys(owner.get(t, t) for t in texts))
 
     out = []
-    for ac in example.arrays.claims:
+    for ac, written_claim in zip(example.arrays.claims, example.arrays.written, strict=True):
         parts = results[ac.first : ac.first + ac.count]
         exacts = [r.exact for r in parts]
         note = None
@@ -438,13 +442,69 @@ def _as_written(
                 first_wrong=verdict == "wrong"
                 and (note is not None or any(r.first_wrong for r in parts)),
                 cause=chosen.cause if verdict == "carried" else None,
-                likely=_shared_likely(parts) if verdict == "wrong" and note is None else (),
+                likely=(
+                    _shared_likely(parts)
+                    or _transposed_operand(example, ac, written_claim, way, exacts)
+                )
+                if verdict == "wrong" and note is None
+                else (),
                 shape=ac.shape,
                 entries=entries if ac.shape else (),
                 note=note,
             )
         )
     return tuple(out)
+
+
+def _transposed_operand(
+    example: WorkedExample,
+    ac: ArrayClaim,
+    claim: Claim,
+    way: Derivation,
+    exacts: Sequence[Fraction],
+) -> tuple[Slip, ...]:
+    """The ``transpose`` cause of a wrong matrix step (:func:`nbn.check.causes.transpose_variants`):
+    the step redone from the author's values with one operand, or the result, transposed,
+    where the shapes still fit. The step is the claim's expression, or the definition
+    of the quantity it names; a ``grad`` claim's chain rule has no operands to try."""
+    if example.arrays is None or len(ac.shape) != 2 or ac.alignment not in ("same", "flat"):
+        return ()
+    steps, body = _steps(claim.node)
+    if isinstance(body, expr.Name) and body.id in example.arrays.define:
+        step = example.arrays.define[body.id]
+    elif isinstance(body, (expr.Name, expr.Grad)):
+        return ()
+    else:
+        step = body
+    rows, cols = ac.shape
+    operands: dict[str, Grid] = {}
+    for name in expr.names_in(step):
+        if len(example.arrays.shapes[name]) != 2:
+            continue
+        shape, values = way.redo(expr.Name(name), steps)
+        if any(v is None for v in values):
+            return ()
+        operands[name] = _grid(shape, [v for v in values if v is not None])
+
+    def redo(given: Mapping[str, Grid]) -> Grid:
+        shape, values = way.redo(step, steps, override=given)
+        if len(shape) != 2 or any(v is None for v in values):
+            raise ValueError(f"the step gives shape {shape} or cannot be redone")
+        return _grid(shape, [v for v in values if v is not None])
+
+    try:
+        variants = transpose_variants(operands, redo)
+        rights = [redo(operands)]
+    except ValueError:
+        return ()
+    rights.append(_grid(ac.shape, list(exacts)))
+    stated = tuple(tuple(ac.stated.entries[r * cols : (r + 1) * cols]) for r in range(rows))
+    return choose(stated, rights, variants)
+
+
+def _grid(shape: tuple[int, ...], values: list[Fraction]) -> Grid:
+    rows, cols = shape
+    return tuple(tuple(values[r * cols : (r + 1) * cols]) for r in range(rows))
 
 
 def _shared_likely(parts: tuple[ClaimResult, ...]) -> tuple[Slip, ...]:

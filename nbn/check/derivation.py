@@ -31,11 +31,12 @@ SymPy floats (ten digits more than the verdicts read).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from . import expr
+from .arrays import entry_name
 from .backends import DomainError, SympyBackend, evaluate, to_fraction
 from .load import WorkedExample
 from .lower import Lowering
@@ -220,7 +221,10 @@ class Derivation:
             return None, frozenset()
 
     def redo(
-        self, node: expr.Node, steps: int = 0
+        self,
+        node: expr.Node,
+        steps: int = 0,
+        override: Mapping[str, Sequence[Sequence[Fraction]]] | None = None,
     ) -> tuple[tuple[int, ...], list[Fraction | None]]:
         """Any expression (a claim's, or a variant of it) evaluated in the author's
         world ``steps``, from the author's stated values: its shape and its entries.
@@ -230,20 +234,47 @@ class Derivation:
         entry is ``None`` where the step cannot be redone (a stated input outside a
         function's domain).
 
+        Parameters
+        ----------
+        node : expr.Node
+        steps : int
+            The world (``after(steps, ...)``).
+        override : mapping of str to rows of Fraction, optional
+            Matrices (each a sequence of rows) that ``node`` reads *instead of* the
+            author's values of those names, e.g. one transposed; their shapes may
+            differ from the names' own. Only ``node`` itself reads them: quantities
+            it reads through other names keep the author's values.
+
         Raises
         ------
         nbn.check.shapes.ShapeError
-            ``node``'s shapes do not fit.
+            ``node``'s shapes do not fit (a ``ValueError``).
         """
         if self.example.arrays is None:
             entries: list[expr.Node] = [node]
             shape: tuple[int, ...] = ()
         else:
-            shape, entries = Lowering(self.example.arrays.shapes.__getitem__).lower(node)
+            shapes = dict(self.example.arrays.shapes)
+            for name, rows in (override or {}).items():
+                shapes[name] = (len(rows), len(rows[0]) if rows else 0)
+            shape, entries = Lowering(shapes.__getitem__).lower(node)
+        replaced = {
+            entry_name(name, (i, j)): self.backend.number(x)
+            for name, rows in (override or {}).items()
+            for i, row in enumerate(rows)
+            for j, x in enumerate(row)
+        }
+
+        def lookup(n: str) -> Any:
+            return replaced[n] if n in replaced else self.value(n, steps)[0]
+
+        def gradient(g: expr.Grad) -> Any:
+            return self.grad(g.f, g.x, steps)[0]
+
         values: list[Fraction | None] = []
         for entry in entries:
             try:
-                values.append(to_fraction(self._expression(entry, steps)[0]))
+                values.append(to_fraction(evaluate(entry, self.backend, lookup, gradient)))
             except (DomainError, ZeroDivisionError, TypeError, ValueError):
                 values.append(None)
         return shape, values
