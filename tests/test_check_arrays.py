@@ -661,3 +661,16 @@ def test_a_square_step_with_an_operand_transposed_is_likely_a_transpose() -> Non
         + '[given]\nA = [[1, 2], [3, 4]]\nB = [[0, 1], [1, 1]]\n[define]\nC = "A @ B"\n'
         + "[claims]\nC = [[2, 4], [3, 7]]\n"
     ).results[0].likely_cause == ("transpose",)
+
+
+def test_an_entry_left_as_a_question_mark_keeps_its_answer_hidden() -> None:
+    """dW = [[1, 4]] stated [["7", "?"]]: the claim is wrong (7 is not 1), the exact
+    value of the stated entry is shown, the "?" entry's is not (unless revealed)."""
+    report = check_text(CALCULUS + '"grad(cost, W)" = [["7", "?"]]\n')
+    record = json.loads(to_json([report]))[0]
+    assert record["verdict"] == "wrong"
+    assert record["exact"] == [[1.0, None]]
+    assert [e["index"] for e in record["entries"]] == [[0, 0]]
+    assert "4" not in format_table([report]).split("grad(cost, W)")[1].split("wrong")[0]
+    revealed = json.loads(to_json([report], reveal=True))[0]
+    assert revealed["exact"] == [[1.0, 4.0]]

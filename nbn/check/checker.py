@@ -133,11 +133,20 @@ class ClaimResult:
         exact: object = None if hidden else float(self.exact)
         extra: dict[str, Any] = {}
         if self.shape or self.entries or self.note:
+            # an entry stated "?" keeps its answer hidden, as a "?" claim does
+            shown = {
+                e.index for e in self.entries if reveal or e.verdict != "unanswered" or self.note
+            }
             if not hidden:
-                exact = _nested([float(e.exact) for e in self.entries], self.shape)
+                exact = _nested(
+                    [float(e.exact) if e.index in shown else None for e in self.entries],
+                    self.shape,
+                )
             extra = {
                 "shape": list(self.shape),
-                "entries": [] if hidden else [e.to_json() for e in self.disagreeing],
+                "entries": []
+                if hidden
+                else [e.to_json() for e in self.disagreeing if e.index in shown],
                 "note": self.note,
             }
         return {
@@ -161,7 +170,7 @@ class ClaimResult:
         }
 
 
-def _nested(values: list[float], shape: tuple[int, ...]) -> object:
+def _nested(values: list[float | None], shape: tuple[int, ...]) -> object:
     """Row-major ``values`` as nested lists of ``shape``."""
     if not shape:
         return values[0]

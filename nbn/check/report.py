@@ -96,7 +96,12 @@ def _exact_text(result: ClaimResult, reveal: bool) -> str:
         return "(hidden)"
     if result.entries:
         digits = max(exact_digits(e.stated) for e in result.entries) - 6
-        shown = [significant(e.exact, max(4, digits)) for e in result.entries]
+        shown = [
+            "?"  # an entry stated "?" keeps its answer hidden
+            if e.verdict == "unanswered" and not reveal and not result.note
+            else significant(e.exact, max(4, digits))
+            for e in result.entries
+        ]
         return nested_text(shown, result.shape)
     return significant(result.exact, exact_digits(result.stated))
 
@@ -107,7 +112,7 @@ def entry_lines(result: ClaimResult, reveal: bool = False) -> list[str]:
     if result.verdict == "unanswered" and not reveal:
         return lines
     for e in result.disagreeing:
-        if e.verdict == "unanswered" and result.note:
+        if e.verdict == "unanswered" and (result.note or not reveal):
             continue
         index = ", ".join(str(i) for i in e.index)
         lines.append(
