@@ -674,3 +674,45 @@ def test_an_entry_left_as_a_question_mark_keeps_its_answer_hidden() -> None:
     assert "4" not in format_table([report]).split("grad(cost, W)")[1].split("wrong")[0]
     revealed = json.loads(to_json([report], reveal=True))[0]
     assert revealed["exact"] == [[1.0, 4.0]]
+
+
+def test_gradient_work_at_the_limit_and_one_past() -> None:
+    """cost = sum(W), W of shape (1, k): the definitions expand to k names and k - 1
+    additions (2k - 1 nodes), grad(cost, W) asks for k entries: k (2k - 1) units.
+    k = 353: 248865 <= 250000; k = 354: 250278 > 250000."""
+    from nbn.check.lower import MAX_GRADIENT_WORK
+
+    assert MAX_GRADIENT_WORK == 250_000
+
+    def text(k: int) -> str:
+        return (
+            HEADER
+            + f'[given]\nW = {_matrix(1, k)}\n[define]\ncost = "sum(W)"\n'
+            + '[claims]\n"grad(cost, W)" = "?"\n'
+        )
+
+    loads(text(353))
+    with pytest.raises(CheckError, match=r"gradient work .* 354 \* 707 = 250278") as info:
+        loads(text(354))
+    assert (info.value.table, info.value.key) == ("claims", "grad(cost, W)")
+
+
+def test_training_work_at_the_limit_and_one_past() -> None:
+    """cost = sum(W * W), W of shape (1, 20): 20 products of 3 nodes and 19 additions,
+    79 nodes; 20 parameter entries. n = 31645 steps: 20 * 31645 * 79 = 49999100 <= 5e7;
+    n = 31646: 50000680 > 5e7."""
+    from nbn.check.lower import MAX_TRAINING_WORK
+
+    assert MAX_TRAINING_WORK == 50_000_000
+
+    def text(n: int) -> str:
+        return (
+            HEADER
+            + f'[given]\nW = {_matrix(1, 20)}\n[define]\ncost = "sum(W * W)"\n'
+            + '[train]\nloss = "cost"\nparams = ["W"]\nlearning_rate = "0.1"\n'
+            + f'[claims]\n"after({n}, cost)" = "?"\n'
+        )
+
+    loads(text(31645))
+    with pytest.raises(CheckError, match=r"training work .* 20 \* 31646 \* 79 = 50000680"):
+        loads(text(31646))

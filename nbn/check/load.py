@@ -50,7 +50,15 @@ from typing import Any
 from . import expr
 from .arrays import ArrayValue, align, entry_name, indices, read_array
 from .errors import CheckError
-from .lower import ArrayClaim, Budget, Lowering, uses_arrays
+from .lower import (
+    MAX_GRADIENT_WORK,
+    MAX_TRAINING_WORK,
+    ArrayClaim,
+    Budget,
+    Lowering,
+    node_count,
+    uses_arrays,
+)
 from .numbers import UNANSWERED, Printed, TomlFloat, parse_number
 from .shapes import Shape, ShapeError, describe
 
@@ -492,6 +500,7 @@ class _Loader:
                         claim.expect if not shape else None,
                     )
                 )
+        self.check_work(claims, array_claims, flat_define, flat_claims, flat_train)
         return WorkedExample(
             self.file,
             title,
@@ -506,6 +515,47 @@ class _Loader:
             self.lines,
             Arrays(shapes, written, dict(define), tuple(array_claims), claims, order),
         )
+
+    def check_work(
+        self,
+        claims: tuple[Claim, ...],
+        array_claims: list[ArrayClaim],
+        define: Mapping[str, expr.Node],
+        flat_claims: list[Claim],
+        train: Train | None,
+    ) -> None:
+        """The gradient and training work of an expanded file, bounded before any is done
+        (:data:`nbn.check.lower.MAX_GRADIENT_WORK`, :data:`~nbn.check.lower.MAX_TRAINING_WORK`)."""
+        size = sum(node_count(node) for node in define.values())
+        seen: set[tuple[str, str]] = set()
+        for claim, ac in zip(claims, array_claims, strict=True):
+            for k in range(ac.first, ac.first + ac.count):
+                seen.update((g.f, g.x) for g in expr.grads_in(flat_claims[k].node))
+            if len(seen) * size > MAX_GRADIENT_WORK:
+                raise self.error(
+                    "claims",
+                    claim.text,
+                    f"expected at most {MAX_GRADIENT_WORK} units of gradient work (gradient "
+                    f"entries asked for times the {size} scalar nodes of the definitions), got "
+                    f"{len(seen)} * {size} = {len(seen) * size} by this claim; ask for fewer "
+                    "or smaller gradients",
+                )
+        steps = max((c.node.n for c in flat_claims if isinstance(c.node, expr.After)), default=0)
+        if train is not None and steps:
+            work = len(train.params) * steps * size
+            if work > MAX_TRAINING_WORK:
+                longest = max(
+                    (c for c in claims if isinstance(c.node, expr.After)),
+                    key=lambda c: c.node.n if isinstance(c.node, expr.After) else 0,
+                )
+                raise self.error(
+                    "claims",
+                    longest.text,
+                    f"expected at most {MAX_TRAINING_WORK} units of training work (parameter "
+                    f"entries times steps times the {size} scalar nodes of the definitions), "
+                    f"got {len(train.params)} * {steps} * {size} = {work}; fewer steps or "
+                    "smaller parameters",
+                )
 
     def check_name(self, table: str, name: str) -> None:
         if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():

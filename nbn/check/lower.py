@@ -24,8 +24,9 @@ unexpanded expressions).
 
 Work is bounded before it is done: each product's cost ``rows * inner * cols``
 (:data:`MAX_PRODUCT_COST`), the entries of every value
-(:data:`nbn.check.arrays.MAX_ENTRIES`) and the scalar nodes of the whole file
-(:data:`MAX_TOTAL_NODES`).
+(:data:`nbn.check.arrays.MAX_ENTRIES`), the scalar nodes of the whole file
+(:data:`MAX_TOTAL_NODES`), and the estimated work of the gradients and the
+training the claims ask for (:data:`MAX_GRADIENT_WORK`, :data:`MAX_TRAINING_WORK`).
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ from .arrays import MAX_ENTRIES, ArrayValue, entry_name, indices
 from .shapes import Shape, ShapeError, describe, size
 
 __all__ = [
+    "MAX_GRADIENT_WORK",
     "MAX_PRODUCT_COST",
     "MAX_TOTAL_NODES",
+    "MAX_TRAINING_WORK",
     "ArrayClaim",
     "Budget",
     "Lowering",
+    "node_count",
     "uses_arrays",
 ]
 
@@ -51,6 +55,16 @@ __all__ = [
 MAX_PRODUCT_COST = 4096
 #: Most scalar expression nodes the expansion of one file may build.
 MAX_TOTAL_NODES = 40_000
+#: Most gradient work of one expanded file: the number of distinct gradient entries
+#: the claims ask for (``grad(cost, W)`` with ``W`` 3x2 asks for 6) times the scalar
+#: nodes of the definitions. SymPy differentiates once per entry through the whole
+#: graph; on 2 cores 250000 is about 5 s (an 8x8 product with its gradient: 73000).
+MAX_GRADIENT_WORK = 250_000
+#: Most training work of one expanded file: parameter entries times ``n`` of the
+#: largest ``after(n, e)`` times the scalar nodes of the definitions (finite
+#: differences move every parameter at every step). The 2-3-1 XOR network over 5000
+#: steps is 13 * 5000 * 219 = 14 million (about 3 s).
+MAX_TRAINING_WORK = 50_000_000
 
 Entries = list[expr.Node]
 
@@ -68,6 +82,23 @@ def uses_arrays(node: expr.Node) -> bool:
     if isinstance(node, expr.After):
         return uses_arrays(node.body)
     return False
+
+
+def node_count(node: expr.Node) -> int:
+    """The nodes of a scalar expression (its tree, shared subtrees counted each time)."""
+    count, stack = 0, [node]
+    while stack:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, expr.Unary):
+            stack.append(current.operand)
+        elif isinstance(current, expr.Binary):
+            stack += [current.left, current.right]
+        elif isinstance(current, expr.Call):
+            stack.append(current.arg)
+        elif isinstance(current, expr.After):
+            stack.append(current.body)
+    return count
 
 
 @dataclass
