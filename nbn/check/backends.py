@@ -294,6 +294,12 @@ class EngineBackend(Backend[graph.Value]):
                 return root
             method: Callable[[], graph.Value] = getattr(a, func)
             return method()
+        except ZeroDivisionError:
+            # sqrt at 0: the engine keeps each node's local derivative, which does not exist
+            raise DomainError(
+                f"{func}({a.data!r}): the graph engine needs its derivative there, which "
+                "does not exist"
+            ) from None
         except (OverflowError, ValueError) as error:
             raise DomainError(f"{func}({a.data!r}) fails in float64: {error}") from None
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import expr
 from .arrayfloat import NumpyOracle, check_entries
-from .arrays import indices
+from .arrays import entry_name, indices
 from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
 from .causes import Grid, Slip, batch_size, choose, scalar_causes, transpose_variants
@@ -303,6 +303,8 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
             results, way = _check(example, deadline)
             if example.arrays is not None:
                 results = _as_written(example, results, way)
+    except CheckError as error:
+        raise _as_written_error(example, error) from None
     except TimeLimitExceeded:
         raise CheckError(
             example.file,
@@ -514,6 +516,37 @@ def _transposed_operand(
 def _grid(shape: tuple[int, ...], values: list[Fraction]) -> Grid:
     rows, cols = shape
     return tuple(tuple(values[r * cols : (r + 1) * cols]) for r in range(rows))
+
+
+def _as_written_error(example: WorkedExample, error: CheckError) -> CheckError:
+    """An error met while computing one entry of a file in matrix form, named by the
+    key as written in the file (``Z``, not ``Z[0, 1]``) and the entry."""
+    arrays = example.arrays
+    if arrays is None or error.key is None:
+        return error
+    owner: dict[str, tuple[str, str]] = {}
+    if error.table == "claims":
+        for ac in arrays.claims:
+            if not ac.shape:
+                continue
+            span = range(ac.first, ac.first + ac.count)
+            for k, at in zip(span, indices(ac.shape), strict=True):
+                owner[example.claims[k].text] = (ac.text, ", ".join(map(str, at)))
+    elif error.table == "define":
+        for name, shape in arrays.shapes.items():
+            for at in indices(shape):
+                if at:
+                    owner[entry_name(name, at)] = (name, ", ".join(map(str, at)))
+    if error.key not in owner:
+        return error
+    key, index = owner[error.key]
+    return CheckError(
+        error.file,
+        error.table,
+        key,
+        f"entry [{index}]: {error.problem}",
+        example.line(error.table or "", key),
+    )
 
 
 def _shared_likely(parts: tuple[ClaimResult, ...]) -> tuple[Slip, ...]:
