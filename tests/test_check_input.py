@@ -285,3 +285,16 @@ def test_a_huge_exact_base_is_abbreviated_in_the_error(
     assert "more than the limit of 10000 bits" in err
     assert "Traceback" not in err
     assert len(err) < 400, err
+
+
+def test_numbers_past_float64s_range_are_refused_cleanly() -> None:
+    """The graph engine computes in float64 (largest about 1.8e308); nbn's bound is
+    1e300. A given past it is refused at load (also inside an array); a claim whose
+    exact value passes it (1e200 squared is 1e400) is refused while computing."""
+    for given, key in [('w = "1e400"', "w"), ('W = [1, "-1e301"]', "W")]:
+        with pytest.raises(CheckError, match="within float64's range") as info:
+            loads(f'title = "t"\n[given]\n{given}\n[claims]\n"sum({key})" = 1\n')
+        assert (info.value.table, info.value.key) == ("given", key)
+    with pytest.raises(CheckError, match="within float64's range") as info:
+        check_text('title = "t"\n[given]\nw = "1e200"\n[claims]\n"w * w" = 1\n')
+    assert (info.value.table, info.value.key) == ("claims", "w * w")

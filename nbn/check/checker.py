@@ -16,7 +16,7 @@ from . import expr
 from .arrayfloat import NumpyOracle, check_entries
 from .arrays import entry_name, indices
 from .backends import DomainError, to_fraction
-from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
+from .bounds import DEFAULT_TIME_LIMIT, MAX_MAGNITUDE, Deadline, TimeLimitExceeded
 from .causes import Grid, Slip, batch_size, choose, scalar_causes, transpose_variants
 from .derivation import Derivation
 from .entries import EntryResult, transposed_agrees, worst
@@ -680,6 +680,11 @@ def _claim_oracles(
     try:
         exact_world = worlds.sympy(steps)
         exact = to_fraction(exact_world.value(body))
+        if abs(exact) > MAX_MAGNITUDE:
+            raise DomainError(
+                f"expected a value within float64's range (|x| <= {MAX_MAGNITUDE:g}: the graph "
+                f"engine computes in float64), got one of about {len(str(int(abs(exact))))} digits"
+            )
         values = {"sympy": float(exact), "graph-engine": worlds.engine(steps).value(body)}
         if steps or expr.grads_in(body):
             values["finite-difference"] = worlds.floats(steps).value(body)

@@ -49,6 +49,7 @@ from typing import Any
 
 from . import expr
 from .arrays import ArrayValue, align, entry_name, indices, read_array
+from .bounds import MAX_MAGNITUDE
 from .errors import CheckError
 from .lower import (
     MAX_GRADIENT_WORK,
@@ -576,6 +577,16 @@ class _Loader:
                 given[name] = read_array(value) if isinstance(value, list) else parse_number(value)
             except ValueError as error:
                 raise self.error("given", name, str(error)) from None
+            read = given[name]
+            entries = read.entries if isinstance(read, ArrayValue) else (read,)
+            for entry in entries:
+                if isinstance(entry, Printed) and abs(entry.value) > MAX_MAGNITUDE:
+                    raise self.error(
+                        "given",
+                        name,
+                        f"expected numbers within float64's range (|x| <= {MAX_MAGNITUDE:g}: "
+                        f"the graph engine computes in float64), got {entry.text}",
+                    )
         return given
 
     def define(
