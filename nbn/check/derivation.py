@@ -38,6 +38,7 @@ from typing import Any
 from . import expr
 from .arrays import entry_name
 from .backends import DomainError, SympyBackend, evaluate, to_fraction
+from .bounds import MAX_MAGNITUDE
 from .load import WorkedExample
 from .lower import Lowering
 from .oracles import SympyOracle
@@ -216,7 +217,10 @@ class Derivation:
                 value, used = self.chain_rule(body.f, body.x, steps)
             else:
                 value, used = self._expression(body, steps)
-            return to_fraction(value), used - {index}
+            redone = to_fraction(value)
+            if abs(redone) > MAX_MAGNITUDE:  # past float64: not a value nbn can report
+                return None, frozenset()
+            return redone, used - {index}
         except (DomainError, ZeroDivisionError, TypeError, ValueError):
             return None, frozenset()
 

@@ -778,6 +778,14 @@ class _Loader:
                 except ValueError as error:
                     raise self.error("claims", text, f"stated value: {error}") from None
                 stated_text = stated.text
+            for entry in stated_array.entries if stated_array else (stated,):
+                if entry is not None and abs(entry.value) > MAX_MAGNITUDE:
+                    raise self.error(
+                        "claims",
+                        text,
+                        f"stated value: expected numbers within float64's range "
+                        f"(|x| <= {MAX_MAGNITUDE:g}), got {entry.text}",
+                    )
             claims.append(
                 Claim(
                     text,
