@@ -1,0 +1,554 @@
+"""Exact values after training: ``after(n, e)`` judged on a proven value, not on float64.
+
+The float64 runs of :mod:`nbn.check.train` drift by rounding at every step, so
+their value of ``after(n, e)`` cannot decide a verdict at a rounding boundary (an
+exact tie such as 0.55875 stated to four decimals) or against a fraction
+(``"28/15"``). This module computes the trained worlds again, in one of two ways:
+
+* **exact rationals** (:class:`Rationals`) when the loss is rational in the
+  parameters: ``+ - * /``, integer powers and ``relu`` of rational givens at a
+  rational learning rate. Every numerator and denominator is bounded by
+  :data:`RATIONAL_BITS`, estimated *before* each operation; past it, or at the
+  first irrational operation (``exp``, ``sigmoid``, a fractional power...), the
+  run switches to balls.
+* **balls** (:class:`Balls`): midpoint-radius intervals of Arb (python-flint), a
+  proven enclosure of every value, from :data:`PRECISION` bits up to
+  :data:`MAX_PRECISION`, until every trained parameter is known to
+  :data:`RELATIVE_RADIUS` relative. The radius grows with the steps (interval
+  arithmetic cannot see that a descent step contracts), by a number of bits per
+  step that depends on the network: a first run at :data:`PRECISION` bits
+  measures it, and the run is redone at the precision it asks for.
+
+A verdict is then decided on the enclosure: :func:`decide` accepts it only when
+no rounding boundary of the stated digits lies in it (then every value in it
+gets the same verdict); otherwise the claim cannot be decided at any precision
+tried, and the checker says so (a :class:`~nbn.check.errors.CheckError`), never
+guesses.
+
+This is a fourth oracle, written separately from the other three: its own
+reverse-mode tape (:class:`Tape`) for the gradients and its own walk of a
+claim's expression (which world each ``after`` is read in). It shares only the
+parsed tree (:mod:`nbn.check.expr`) and the file (:mod:`nbn.check.load`) with
+them, so a bug in :func:`nbn.check.backends.evaluate` or in one oracle's world
+lookup makes it disagree with the float64 oracles instead of agreeing unseen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from . import expr
+from .bounds import Deadline
+from .errors import CheckError
+from .load import WorkedExample
+from .numbers import Printed
+
+__all__ = [
+    "MAX_PRECISION",
+    "PRECISION",
+    "RATIONAL_BITS",
+    "RELATIVE_RADIUS",
+    "Balls",
+    "ExactWorlds",
+    "Rationals",
+    "Tape",
+    "UndecidableError",
+    "decide",
+]
+
+#: Largest numerator or denominator of an exact rational during training, in bits.
+#: A step of a quadratic loss adds a few bits (``L = (1 - w)**2 / 2`` at rate 0.4:
+#: about 2.3 bits a step); a loss of higher degree multiplies them, so exact runs
+#: are for short runs and simple losses; past the budget the run uses balls.
+RATIONAL_BITS = 4096
+#: First working precision of the balls, in bits (float64 has 53). A run whose
+#: enclosure is too wide is redone at the precision its radius asks for.
+PRECISION = 128
+#: Highest working precision tried, in bits.
+MAX_PRECISION = 8192
+#: A ball run stops early once a radius passes this (relative): its growth rate is known.
+GIVE_UP_RADIUS = Fraction(1, 2**20)
+#: A ball run is accepted once every parameter's radius is at most this times
+#: ``max(1, |midpoint|)``: far below any printed digit a verdict reads.
+RELATIVE_RADIUS = Fraction(1, 2**80)
+
+
+class UndecidableError(ArithmeticError):
+    """A value the enclosure cannot decide (a ball holding 0 under ``log`` or ``relu``)."""
+
+
+class _TooWideError(ArithmeticError):
+    """A ball run whose radius passed :data:`GIVE_UP_RADIUS` at ``step``."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__(f"the enclosure grew too wide at step {step}")
+        self.step = step
+
+
+class _NotRationalError(ArithmeticError):
+    """An operation whose result is not rational, or past :data:`RATIONAL_BITS`."""
+
+
+def _bits(q: Fraction) -> int:
+    return max(q.numerator.bit_length(), q.denominator.bit_length())
+
+
+class Rationals:
+    """Exact rational arithmetic, bounded before each operation."""
+
+    def __init__(self, budget: int = RATIONAL_BITS) -> None:
+        self.budget = budget
+
+    def _guard(self, estimate: int) -> None:
+        if estimate > self.budget:
+            raise _NotRationalError(f"an exact value would need about {estimate} bits")
+
+    def number(self, q: Fraction) -> Fraction:
+        self._guard(_bits(q))
+        return q
+
+    def add(self, a: Fraction, b: Fraction) -> Fraction:
+        self._guard(_bits(a) + _bits(b) + 1)
+        return a + b
+
+    def sub(self, a: Fraction, b: Fraction) -> Fraction:
+        self._guard(_bits(a) + _bits(b) + 1)
+        return a - b
+
+    def mul(self, a: Fraction, b: Fraction) -> Fraction:
+        self._guard(_bits(a) + _bits(b))
+        return a * b
+
+    def div(self, a: Fraction, b: Fraction) -> Fraction:
+        if b == 0:
+            raise UndecidableError("division by zero")
+        self._guard(_bits(a) + _bits(b))
+        return a / b
+
+    def power(self, a: Fraction, q: Fraction) -> tuple[Fraction, Fraction]:
+        """``a ** q`` and its derivative ``q a ** (q - 1)``."""
+        if q.denominator != 1:
+            raise _NotRationalError(f"a fractional power ** {q}")
+        n = q.numerator
+        if n == 0:
+            return Fraction(1), Fraction(0)
+        if a == 0 and n < 1:
+            raise UndecidableError(f"division by zero (0 ** {n})")
+        self._guard(abs(n) * _bits(a))
+        return a**n, n * a ** (n - 1)
+
+    def call(self, func: str, a: Fraction) -> tuple[Fraction, Fraction]:
+        """``func(a)`` and its derivative: only ``relu`` is rational (derivative 0 at 0)."""
+        if func == "relu":
+            return (a, Fraction(1)) if a > 0 else (Fraction(0), Fraction(0))
+        raise _NotRationalError(f"{func} is not rational")
+
+    def to_interval(self, a: Fraction) -> tuple[Fraction, Fraction]:
+        return a, a
+
+
+class Balls:
+    """Arb balls at ``precision`` bits: every result encloses the exact one."""
+
+    def __init__(self, precision: int) -> None:
+        import flint
+
+        self.flint = flint
+        self.precision = precision
+        self._numbers: dict[Fraction, Any] = {}
+
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Arb's precision is global: set it for the computation, restore it after."""
+        ctx = self.flint.ctx
+        previous = ctx.prec
+        ctx.prec = self.precision
+        try:
+            yield
+        finally:
+            ctx.prec = previous
+
+    def _finite(self, v: Any, what: str) -> Any:
+        if not v.is_finite():
+            raise UndecidableError(f"{what}: the enclosure is not finite")
+        return v
+
+    def number(self, q: Fraction) -> Any:
+        # a ball is rounded to the precision in force when it is made: cache per instance
+        cached = self._numbers.get(q)
+        if cached is None:
+            cached = self._numbers[q] = self.flint.arb(self.flint.fmpq(q.numerator, q.denominator))
+        return cached
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def sub(self, a: Any, b: Any) -> Any:
+        return a - b
+
+    def mul(self, a: Any, b: Any) -> Any:
+        return a * b
+
+    def div(self, a: Any, b: Any) -> Any:
+        if b.contains(0):
+            raise UndecidableError("a divisor's enclosure contains 0")
+        return self._finite(a / b, "division")
+
+    def power(self, a: Any, q: Fraction) -> tuple[Any, Any]:
+        if q == 0:
+            return self.number(Fraction(1)), self.number(Fraction(0))
+        if q.denominator == 1:
+            n = q.numerator
+            if n < 1 and a.contains(0):
+                raise UndecidableError(f"** {n} of an enclosure containing 0")
+            return a**n, n * a ** (n - 1)
+        if not a > 0:
+            raise UndecidableError(f"** {q} of an enclosure not above 0")
+        value = a ** self.number(q)
+        return value, self.number(q) * value / a
+
+    def call(self, func: str, a: Any) -> tuple[Any, Any]:
+        one = self.number(Fraction(1))
+        if func == "exp":
+            v = self._finite(a.exp(), "exp")
+            return v, v
+        if func == "sigmoid":
+            v = one / (one + self._finite((-a).exp(), "sigmoid"))
+            return v, v * (one - v)  # s' = s (1 - s)
+        if func == "tanh":
+            v = a.tanh()
+            return v, one - v * v  # tanh' = 1 - t^2
+        if func in ("log", "sqrt") and not a > 0:
+            raise UndecidableError(f"{func} of an enclosure not above 0")
+        if func == "log":
+            return a.log(), one / a
+        if func == "sqrt":
+            v = a.sqrt()
+            return v, one / (2 * v)
+        # relu: decided only where the sign is (0 at exactly 0, as the engine takes it)
+        if a > 0:
+            return a, one
+        if a < 0 or a == 0:
+            return self.number(Fraction(0)), self.number(Fraction(0))
+        raise UndecidableError("relu of an enclosure containing 0")
+
+    def too_wide(self, a: Any) -> bool:
+        """The radius is past :data:`GIVE_UP_RADIUS` relative to ``max(1, |a|)``."""
+        limit = self.number(GIVE_UP_RADIUS) * (abs(a.mid()) + 1)
+        return bool(a.rad() > limit) or not a.is_finite()
+
+    def to_interval(self, a: Any) -> tuple[Fraction, Fraction]:
+        """The ball as exact rational endpoints."""
+        mid, rad = (self._fraction(x) for x in (a.mid(), a.rad()))
+        return mid - rad, mid + rad
+
+    @staticmethod
+    def _fraction(point: Any) -> Fraction:
+        mantissa, exponent = point.man_exp()
+        m, e = int(mantissa), int(exponent)
+        return Fraction(m * 2**e) if e >= 0 else Fraction(m, 2**-e)
+
+
+Arithmetic = Rationals | Balls
+
+
+class Tape:
+    """A reverse-mode tape: each value with its parents and local derivatives.
+
+    :meth:`node` evaluates a tree onto the tape; :meth:`backward` gives the
+    derivative of one value with respect to every value on the tape (the total
+    derivative through every path, as backpropagation computes it).
+    """
+
+    def __init__(self, arithmetic: Arithmetic) -> None:
+        self.a = arithmetic
+        self.values: list[Any] = []
+        self.parents: list[tuple[tuple[int, Any], ...]] = []
+
+    def push(self, value: Any, parents: tuple[tuple[int, Any], ...] = ()) -> int:
+        self.values.append(value)
+        self.parents.append(parents)
+        return len(self.values) - 1
+
+    def node(
+        self,
+        tree: expr.Node,
+        slot: Callable[[str], int],
+        leaf: Callable[[expr.Grad | expr.After], Any] | None = None,
+    ) -> int:
+        """Evaluate ``tree`` onto the tape; names read from ``slot``; ``grad`` and
+        ``after`` terms (claims only) become leaves valued by ``leaf``."""
+        a, v = self.a, self.values
+        if isinstance(tree, expr.Num):
+            return self.push(a.number(tree.value))
+        if isinstance(tree, expr.Name):
+            return slot(tree.id)
+        if isinstance(tree, expr.Unary):
+            inner = self.node(tree.operand, slot, leaf)
+            if tree.op == "+":
+                return inner
+            return self.push(a.sub(a.number(Fraction(0)), v[inner]), ((inner, -1),))
+        if isinstance(tree, expr.Binary):
+            left = self.node(tree.left, slot, leaf)
+            if tree.op == "**":
+                value, local = a.power(v[left], expr.constant_value(tree.right, "the exponent"))
+                return self.push(value, ((left, local),))
+            right = self.node(tree.right, slot, leaf)
+            x, y = v[left], v[right]
+            if tree.op == "+":
+                return self.push(a.add(x, y), ((left, 1), (right, 1)))
+            if tree.op == "-":
+                return self.push(a.sub(x, y), ((left, 1), (right, -1)))
+            if tree.op == "*":
+                return self.push(a.mul(x, y), ((left, y), (right, x)))
+            quotient = a.div(x, y)  # d(x/y) = dx / y - (x/y) dy / y
+            one_over = a.div(a.number(Fraction(1)), y)
+            return self.push(
+                quotient,
+                (
+                    (left, one_over),
+                    (right, a.sub(a.number(Fraction(0)), a.mul(quotient, one_over))),
+                ),
+            )
+        if isinstance(tree, expr.Call):
+            arg = self.node(tree.arg, slot, leaf)
+            value, local = a.call(tree.func, v[arg])
+            return self.push(value, ((arg, local),))
+        if leaf is None:
+            raise UndecidableError(f"{expr.to_text(tree)} is allowed in [claims] only")
+        return self.push(leaf(tree))
+
+    def backward(self, out: int) -> list[Any]:
+        """``d values[out] / d values[k]`` for every ``k`` (``0`` where none flows)."""
+        a = self.a
+        adjoint: list[Any] = [None] * (out + 1)
+        adjoint[out] = a.number(Fraction(1))
+        for k in range(out, -1, -1):
+            upstream = adjoint[k]
+            if upstream is None:
+                continue
+            for parent, local in self.parents[k]:
+                local = local if not isinstance(local, int) else a.number(Fraction(local))
+                flow = a.mul(upstream, local)
+                adjoint[parent] = flow if adjoint[parent] is None else a.add(adjoint[parent], flow)
+        zero = a.number(Fraction(0))
+        return [zero if g is None else g for g in adjoint]
+
+
+@dataclass
+class _World:
+    tape: Tape
+    slots: dict[str, int]
+    grads: dict[str, list[Any]]
+
+
+class ExactWorlds:
+    """The trained worlds, exact or enclosed, and claims' values in them.
+
+    Parameters
+    ----------
+    example : WorkedExample
+        With a ``[train]`` table.
+    steps : iterable of int
+        The worlds the claims read.
+    deadline : Deadline, optional
+
+    Raises
+    ------
+    CheckError
+        Naming ``[train]`` when no precision tried encloses the run (an enclosure
+        straddling a kink of relu, or the radius growing too fast).
+    """
+
+    def __init__(
+        self, example: WorkedExample, steps: Iterable[int], deadline: Deadline | None = None
+    ) -> None:
+        self.example = example
+        self.deadline = deadline
+        self.keep = set(steps) | {0}
+        self._worlds: dict[int, _World] = {}
+        try:
+            self.arithmetic: Arithmetic = Rationals()
+            self.states = self._descend()
+            self.kind = "rational"
+            return
+        except (_NotRationalError, UndecidableError):
+            pass
+        self.kind = "ball"
+        self._run_balls(PRECISION)
+
+    def _run_balls(self, precision: int) -> None:
+        reason = ""
+        while precision <= MAX_PRECISION:
+            self.arithmetic = Balls(precision)
+            self._worlds = {}
+            try:
+                with self.arithmetic.working():
+                    self.states = self._descend()
+                widest = self._widest(self.states)
+                if widest <= RELATIVE_RADIUS:
+                    return
+                reason = f"the enclosure is wider than 2^-80 relative even at {precision} bits"
+                # the radius shrinks like 2^-precision: ask for what this run lacked
+                precision = max(2 * precision, precision + _log2(widest / RELATIVE_RADIUS) + 32)
+            except _TooWideError as error:
+                reason = f"{error} even at {precision} bits"
+                # bits lost per step, measured on the steps done: the whole run at that
+                # rate, but at most four times this precision (the loss per step is
+                # often largest early on, so the estimate tends to ask for too much)
+                rate = (precision - _log2(1 / GIVE_UP_RADIUS)) / max(error.step, 1)
+                needed = _log2(1 / RELATIVE_RADIUS) + 32 + math.ceil(rate * max(self.keep))
+                precision = max(2 * precision, min(needed, 4 * precision))
+        raise CheckError(
+            self.example.file,
+            "train",
+            "learning_rate",
+            f"cannot decide the values after training: {reason}; expected a run nbn can "
+            f"enclose within {MAX_PRECISION} bits (fewer steps, or no relu input at exactly "
+            "its kink)",
+            self.example.line("train", "learning_rate"),
+        )
+
+    def refine(self) -> bool:
+        """Run again at four times the precision; False when past :data:`MAX_PRECISION`."""
+        if not isinstance(self.arithmetic, Balls) or self.arithmetic.precision * 4 > MAX_PRECISION:
+            return False
+        self._run_balls(self.arithmetic.precision * 4)
+        return True
+
+    @property
+    def precision(self) -> int | None:
+        """The working precision in bits (``None`` for exact rationals)."""
+        return self.arithmetic.precision if isinstance(self.arithmetic, Balls) else None
+
+    def _widest(self, states: dict[int, dict[str, Any]]) -> Fraction:
+        """The largest radius of a trained parameter, relative to ``max(1, |value|)``."""
+        widest = Fraction(0)
+        for state in states.values():
+            for value in state.values():
+                low, high = self.arithmetic.to_interval(value)
+                size = max(Fraction(1), abs(low), abs(high))
+                widest = max(widest, (high - low) / 2 / size)
+        return widest
+
+    def _world(self, givens: dict[str, Any], names: Iterable[str]) -> _World:
+        tape = Tape(self.arithmetic)
+        slots = {n: tape.push(v) for n, v in givens.items()}
+        for name in names:
+            slots[name] = tape.node(self.example.define[name], slots.__getitem__)
+        return _World(tape, slots, {})
+
+    def _descend(self) -> dict[int, dict[str, Any]]:
+        example, a = self.example, self.arithmetic
+        train = example.train
+        if train is None:  # pragma: no cover - the loader requires [train] for after()
+            raise CheckError(example.file, None, "train", "expected a [train] table, got none")
+        rate = a.number(train.learning_rate.value)
+        fixed = {n: a.number(g.value) for n, g in example.given.items() if n not in train.params}
+        params = {p: a.number(example.given[p].value) for p in train.params}
+        needed = [n for n in example.order if n == train.loss or n in example.depends[train.loss]]
+        last = max(self.keep)
+        states: dict[int, dict[str, Any]] = {}
+        for step in range(last + 1):
+            if step in self.keep:
+                states[step] = dict(params)
+            if step == last:
+                break
+            if step % 8 == 0:
+                if self.deadline is not None:
+                    self.deadline.check()
+                if isinstance(a, Balls) and any(a.too_wide(v) for v in params.values()):
+                    raise _TooWideError(step)
+            try:
+                world = self._world({**fixed, **params}, needed)
+                adjoint = world.tape.backward(world.slots[train.loss])
+            except UndecidableError:
+                if isinstance(a, Balls):  # a ball grown over a pole or a kink: more bits
+                    raise _TooWideError(step) from None
+                raise
+            params = {p: a.sub(v, a.mul(rate, adjoint[world.slots[p]])) for p, v in params.items()}
+        return states
+
+    def givens(self, steps: int) -> dict[str, Fraction]:
+        """World ``steps``'s givens as rationals: exact, or the balls' midpoints
+        rounded to 200 bits (far inside :data:`RELATIVE_RADIUS`)."""
+        values = {n: g.value for n, g in self.example.given.items()}
+        for name, value in self.states[steps].items():
+            low, high = self.arithmetic.to_interval(value)
+            mid = (low + high) / 2
+            values[name] = mid if low == high else Fraction(round(mid * 2**200), 2**200)
+        return values
+
+    def enclosure(self, claim: expr.Node) -> tuple[Fraction, Fraction]:
+        """The claim's value as ``(low, high)``: equal when exact, else a proven interval.
+
+        Each ``after(n, e)`` in the claim is ``e`` in world ``n``; everything around
+        it is read in world 0 (the file's givens).
+
+        Raises
+        ------
+        UndecidableError
+            Where the enclosure holds a point outside a function's domain or a kink.
+        """
+        context = (
+            self.arithmetic.working()
+            if isinstance(self.arithmetic, Balls)
+            else contextlib.nullcontext()
+        )
+        with context:
+            world = self._claim_world(0)
+            out = world.tape.node(claim, world.slots.__getitem__, self._leaf(world))
+            return self.arithmetic.to_interval(world.tape.values[out])
+
+    def _claim_world(self, steps: int) -> _World:
+        if steps not in self._worlds:
+            given = {n: self.arithmetic.number(g.value) for n, g in self.example.given.items()}
+            given.update(self.states[steps])
+            self._worlds[steps] = self._world(given, self.example.order)
+        return self._worlds[steps]
+
+    def _leaf(self, world: _World) -> Callable[[expr.Grad | expr.After], Any]:
+        def leaf(term: expr.Grad | expr.After) -> Any:
+            if isinstance(term, expr.After):
+                inner = self._claim_world(term.n)
+                out = inner.tape.node(term.body, inner.slots.__getitem__, self._leaf(inner))
+                return inner.tape.values[out]
+            if term.f not in world.grads:
+                world.grads[term.f] = world.tape.backward(world.slots[term.f])
+            adjoint = world.grads[term.f]
+            slot = world.slots[term.x]
+            return adjoint[slot] if slot < len(adjoint) else self.arithmetic.number(Fraction(0))
+
+        return leaf
+
+
+def _log2(x: Fraction) -> int:
+    """``ceil(log2(x))`` for ``x > 0``, exactly enough for choosing a precision."""
+    return max(0, math.ceil(math.log2(x.numerator) - math.log2(x.denominator)))
+
+
+def decide(stated: Printed | None, low: Fraction, high: Fraction) -> Fraction | None:
+    """A value of ``[low, high]`` whose verdict every value of it shares, or ``None``.
+
+    The verdict on a stated ``S`` with unit ``u`` changes only where the exact
+    value crosses ``S - u, S - u/2, S + u/2`` or ``S + u`` (rounding, truncation
+    and the one-unit rule of :mod:`nbn.check.verdict`); a value stated exactly
+    (an integer or a fraction) changes only at ``S``. An interval holding none
+    of these points decides the verdict; one holding a point (a tie, or a value
+    too close to it) does not, unless it is that single point.
+    """
+    mid = (low + high) / 2
+    if stated is None or low == high:
+        return mid
+    s, u = stated.value, stated.unit
+    # S itself is no boundary for a stated unit: it lies inside [S - u/2, S + u/2],
+    # where the first rule (agrees) holds whatever else does
+    boundaries = [s] if u is None else [s - u, s - u / 2, s + u / 2, s + u]
+    if any(low <= b <= high for b in boundaries):
+        return None
+    return mid

@@ -1,0 +1,101 @@
+"""``after(n, e)`` inside expressions, and exact values after training (issue 18).
+
+Every expected value here is derived by hand in a comment (plain gradient descent
+on a quadratic is a linear recurrence) or computed by mpmath at 50 digits in the
+test itself, with the derivative written out by hand: nothing is read back from
+nbn's own oracles.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from nbn.check import CheckError, check_text, loads
+
+#: L = (1 - w)**2 / 2 from w = 0 at learning rate 0.4: dL/dw = w - 1, so one step
+#: gives w1 = w0 - 0.4 (w0 - 1) = 0.6 w0 + 0.4. By hand: w1 = 0.4, w2 = 0.64,
+#: dL/dw at w0 = -1, L(w1) = 0.6**2 / 2 = 0.18.
+QUADRATIC = """title = "quadratic"
+[given]
+w = 0
+[define]
+L = "(1 - w)**2 / 2"
+[train]
+loss = "L"
+params = ["w"]
+learning_rate = "0.4"
+[claims]
+"""
+
+
+def _report(claims: dict[str, str], head: str = QUADRATIC) -> dict[str, tuple[str, Fraction]]:
+    text = head + "".join(f'"{k}" = "{v}"\n' for k, v in claims.items())
+    return {r.claim: (r.verdict, r.exact) for r in check_text(text).results}
+
+
+# -- a tiny evaluator of our own: the value of each expression, derived by hand ----
+#: expression -> its exact value, with world 0 (w = 0, L = 1/2, dL/dw = -1) and the
+#: trained worlds (w1 = 2/5, w2 = 16/25) read off the recurrence above.
+BY_HAND = {
+    "after(1, w)": Fraction(2, 5),
+    "2*after(1, w)": 2 * Fraction(2, 5),
+    "after(1, w) + 0": Fraction(2, 5),
+    "after(2, w) - after(1, w)": Fraction(16, 25) - Fraction(2, 5),
+    # grad(L, w) is read in world 0: w0 - 1 = -1
+    "grad(L, w) * after(1, w)": -1 * Fraction(2, 5),
+    # after(1, grad(L, w)) = w1 - 1 = -3/5; L in world 0 is 1/2
+    "L + after(1, grad(L, w))": Fraction(1, 2) - Fraction(3, 5),
+    "after(1, L) / L": Fraction(9, 50) / Fraction(1, 2),
+    "-after(2, w)": -Fraction(16, 25),
+}
+
+
+@pytest.mark.parametrize(("claim", "value"), list(BY_HAND.items()))
+def test_after_inside_an_expression_is_read_in_its_own_world(claim: str, value: Fraction) -> None:
+    verdict, exact = _report({claim: str(value.numerator) + "/" + str(value.denominator)})[claim]
+    assert (verdict, exact) == ("agrees", value), (claim, verdict, exact, value)
+
+
+def test_an_after_nested_in_an_expression_needs_a_train_table() -> None:
+    text = 'title = "t"\n[given]\nx = 1\n[define]\nL = "x*x"\n[claims]\n"x + after(5, L)" = "1"\n'
+    with pytest.raises(CheckError, match=r"\[train\]"):
+        loads(text, "no-train.nbn.toml")
+
+
+def test_the_step_limit_applies_inside_expressions() -> None:
+    from nbn.check.load import MAX_STEPS
+
+    at_limit = QUADRATIC + f'"1 + after({MAX_STEPS}, w)" = "?"\n'
+    assert loads(at_limit, "ok.nbn.toml").claims  # accepted at the limit
+    past = QUADRATIC + f'"1 + after({MAX_STEPS + 1}, w)" = "?"\n'
+    with pytest.raises(CheckError, match=f"at most {MAX_STEPS} steps"):
+        loads(past, "past.nbn.toml")
+
+
+def test_after_in_define_stays_refused() -> None:
+    text = QUADRATIC.replace('L = "(1 - w)**2 / 2"', 'L = "(1 - w)**2 / 2"\nM = "after(1, w)"')
+    with pytest.raises(CheckError, match="allowed in \\[claims\\] only"):
+        loads(text + 'w = "0"\n', "define.nbn.toml")
+
+
+# -- exact values after training ---------------------------------------------------
+#: w = 0.1175 and learning rate 0.5 on L = (1 - w)**2 / 2: w1 = w0 + 0.5 (1 - w0)
+#: = 0.1175 + 0.44125 = 0.55875 exactly, a tie at four decimals: rounding half-up
+#: gives 0.5588, half-to-even 0.5588 too (8 is even), half-down 0.5587; the
+#: documented tie rule accepts both neighbours, so both agree.
+TIE = QUADRATIC.replace("w = 0", 'w = "0.1175"').replace('"0.4"', '"0.5"')
+
+
+@pytest.mark.parametrize("stated", ["0.5587", "0.5588"])
+def test_an_exact_tie_after_training_accepts_both_neighbours(stated: str) -> None:
+    verdict, exact = _report({"after(1, w)": stated}, TIE)["after(1, w)"]
+    assert (verdict, exact) == ("agrees", Fraction(55875, 100000)), (verdict, exact)
+
+
+def test_a_fraction_after_training_is_judged_exactly() -> None:
+    # L = (2 - w)**2 / 2 from w = 4/3 at rate 0.8: w1 = 4/3 + 0.8 (2 - 4/3) = 28/15
+    head = QUADRATIC.replace("w = 0", 'w = "4/3"').replace("(1 - w)", "(2 - w)")
+    head = head.replace('"0.4"', '"0.8"')
+    assert _report({"after(1, w)": "28/15"}, head)["after(1, w)"] == ("agrees", Fraction(28, 15))
