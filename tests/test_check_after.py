@@ -99,3 +99,97 @@ def test_a_fraction_after_training_is_judged_exactly() -> None:
     head = QUADRATIC.replace("w = 0", 'w = "4/3"').replace("(1 - w)", "(2 - w)")
     head = head.replace('"0.4"', '"0.8"')
     assert _report({"after(1, w)": "28/15"}, head)["after(1, w)"] == ("agrees", Fraction(28, 15))
+
+
+def test_a_bug_in_the_shared_world_lookup_cannot_pass_unseen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the old bug: every after(n, e) inside an expression read in world 0. Put it back
+    # into the walk the SymPy, engine and float64 oracles share: the exact oracle, which
+    # walks the expression itself, must then disagree with them
+    from nbn.check import OracleDisagreementError, backends, oracles
+
+    original = backends.evaluate
+
+    def world_zero(node, backend, name, grad=None, after=None):  # type: ignore[no-untyped-def]
+        wrong = None if after is None else (lambda a: original(a.body, backend, name, grad))
+        return original(node, backend, name, grad, wrong)
+
+    monkeypatch.setattr(oracles, "evaluate", world_zero)
+    with pytest.raises(OracleDisagreementError, match="disagree"):
+        check_text(QUADRATIC + '"2*after(1, w)" = "0.8"\n')
+
+
+#: One sigmoid neuron, y_hat = sigmoid(w x + b), L = (y - y_hat)**2 / 2, trained 3 steps.
+SIGMOID = """title = "sigmoid neuron"
+[given]
+x = "1.5"
+y = 1
+w = "0.2"
+b = "-0.3"
+[define]
+y_hat = "sigmoid(w*x + b)"
+L = "(y - y_hat)**2 / 2"
+[train]
+loss = "L"
+params = ["w", "b"]
+learning_rate = "0.7"
+[claims]
+"""
+
+
+def _mpmath_sigmoid_run(steps: int) -> tuple[object, object, object]:
+    """w, b and L after ``steps`` steps, at 50 digits; derivatives by hand:
+    dL/dz = (y_hat - y) y_hat (1 - y_hat), dL/dw = dL/dz x, dL/db = dL/dz."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        x, y, rate = mpmath.mpf(3) / 2, mpmath.mpf(1), mpmath.mpf(7) / 10
+        w, b = mpmath.mpf(1) / 5, mpmath.mpf(-3) / 10
+        for _ in range(steps):
+            s = 1 / (1 + mpmath.exp(-(w * x + b)))
+            dz = (s - y) * s * (1 - s)
+            w, b = w - rate * dz * x, b - rate * dz
+        s = 1 / (1 + mpmath.exp(-(w * x + b)))
+        return w, b, (y - s) ** 2 / 2
+
+
+def test_sigmoid_training_is_enclosed_to_fifty_digits() -> None:
+    import mpmath
+
+    w, b, loss = _mpmath_sigmoid_run(3)
+    report = check_text(
+        SIGMOID + '"after(3, w)" = "?"\n"after(3, b)" = "?"\n"after(3, L) - L" = "?"\n'
+    )
+    with mpmath.workdps(50):
+        _, _, loss0 = _mpmath_sigmoid_run(0)
+        expected = [w, b, loss - loss0]
+        for result, value in zip(report.results, expected, strict=True):
+            # mpmath at 50 digits is good to about 1e-49 here (three steps of a few
+            # operations on values near 1); nbn's enclosure is far tighter (2^-80)
+            error = abs(mpmath.mpf(result.exact.numerator) / result.exact.denominator - value)
+            assert error < mpmath.mpf(10) ** -45, (result.claim, repr(result.exact), value)
+
+
+def test_a_sigmoid_value_stated_to_twenty_digits_is_judged_on_them() -> None:
+    import mpmath
+
+    w, _, _ = _mpmath_sigmoid_run(3)
+    with mpmath.workdps(50):
+        digits = mpmath.nstr(w, 20, strip_zeros=False)  # correctly rounded to 20 digits
+        nudged = mpmath.nstr(w + 3 * mpmath.mpf(10) ** -20, 20, strip_zeros=False)
+    verdicts = _report({"after(3, w)": digits}, SIGMOID)
+    assert verdicts["after(3, w)"][0] == "agrees", (digits, verdicts)
+    # three units of the 20th digit off: float64 could not tell, the enclosure can
+    assert _report({"after(3, w)": nudged}, SIGMOID)["after(3, w)"][0] == "wrong", nudged
+
+
+def test_an_enclosure_on_a_rounding_boundary_cannot_be_decided() -> None:
+    # x = 0: dL/dw = dL/dz * 0 = 0 exactly, so w stays 0.1, which a binary ball only
+    # encloses; "0.2" is then exactly one unit off (0.1 is its boundary S - u): no
+    # precision decides between "last-digit" and "wrong", and nbn says so
+    head = SIGMOID.replace('x = "1.5"', "x = 0").replace('w = "0.2"', 'w = "0.1"')
+    with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.2'"):
+        check_text(head + '"after(1, w)" = "0.2"\n')
+    # one decimal more decides it: 0.1 is 0.10 exactly, so "0.20" is simply wrong
+    assert _report({"after(1, w)": "0.20"}, head)["after(1, w)"][0] == "wrong"

@@ -68,14 +68,15 @@ __all__ = [
 RATIONAL_BITS = 4096
 #: First working precision of the balls, in bits (float64 has 53). A run whose
 #: enclosure is too wide is redone at the precision its radius asks for.
-PRECISION = 128
+PRECISION = 256
 #: Highest working precision tried, in bits.
 MAX_PRECISION = 8192
 #: A ball run stops early once a radius passes this (relative): its growth rate is known.
 GIVE_UP_RADIUS = Fraction(1, 2**20)
 #: A ball run is accepted once every parameter's radius is at most this times
-#: ``max(1, |midpoint|)``: far below any printed digit a verdict reads.
-RELATIVE_RADIUS = Fraction(1, 2**80)
+#: ``max(1, |midpoint|)`` (about 6e-52): the midpoint then has the 50 significant
+#: digits the checker reports for irrational values, far below any printed digit.
+RELATIVE_RADIUS = Fraction(1, 2**170)
 
 
 class UndecidableError(ArithmeticError):
@@ -161,6 +162,8 @@ class Balls:
         self.flint = flint
         self.precision = precision
         self._numbers: dict[Fraction, Any] = {}
+        with self.working():
+            self.one = self.number(Fraction(1))
 
     @contextlib.contextmanager
     def working(self) -> Iterator[None]:
@@ -213,7 +216,7 @@ class Balls:
         return value, self.number(q) * value / a
 
     def call(self, func: str, a: Any) -> tuple[Any, Any]:
-        one = self.number(Fraction(1))
+        one = self.one
         if func == "exp":
             v = self._finite(a.exp(), "exp")
             return v, v
@@ -269,6 +272,10 @@ class Tape:
         self.a = arithmetic
         self.values: list[Any] = []
         self.parents: list[tuple[tuple[int, Any], ...]] = []
+        self.one = arithmetic.number(Fraction(1))
+        self.minus_one = arithmetic.number(Fraction(-1))
+        self.zero = arithmetic.number(Fraction(0))
+        self._constants: dict[int, Any] = {}  # by id of the Num node: no Fraction hashing
 
     def push(self, value: Any, parents: tuple[tuple[int, Any], ...] = ()) -> int:
         self.values.append(value)
@@ -285,14 +292,17 @@ class Tape:
         ``after`` terms (claims only) become leaves valued by ``leaf``."""
         a, v = self.a, self.values
         if isinstance(tree, expr.Num):
-            return self.push(a.number(tree.value))
+            constant = self._constants.get(id(tree))
+            if constant is None:
+                constant = self._constants[id(tree)] = a.number(tree.value)
+            return self.push(constant)
         if isinstance(tree, expr.Name):
             return slot(tree.id)
         if isinstance(tree, expr.Unary):
             inner = self.node(tree.operand, slot, leaf)
             if tree.op == "+":
                 return inner
-            return self.push(a.sub(a.number(Fraction(0)), v[inner]), ((inner, -1),))
+            return self.push(a.sub(self.zero, v[inner]), ((inner, self.minus_one),))
         if isinstance(tree, expr.Binary):
             left = self.node(tree.left, slot, leaf)
             if tree.op == "**":
@@ -301,19 +311,15 @@ class Tape:
             right = self.node(tree.right, slot, leaf)
             x, y = v[left], v[right]
             if tree.op == "+":
-                return self.push(a.add(x, y), ((left, 1), (right, 1)))
+                return self.push(a.add(x, y), ((left, self.one), (right, self.one)))
             if tree.op == "-":
-                return self.push(a.sub(x, y), ((left, 1), (right, -1)))
+                return self.push(a.sub(x, y), ((left, self.one), (right, self.minus_one)))
             if tree.op == "*":
                 return self.push(a.mul(x, y), ((left, y), (right, x)))
             quotient = a.div(x, y)  # d(x/y) = dx / y - (x/y) dy / y
-            one_over = a.div(a.number(Fraction(1)), y)
+            one_over = a.div(self.one, y)
             return self.push(
-                quotient,
-                (
-                    (left, one_over),
-                    (right, a.sub(a.number(Fraction(0)), a.mul(quotient, one_over))),
-                ),
+                quotient, ((left, one_over), (right, a.sub(self.zero, a.mul(quotient, one_over))))
             )
         if isinstance(tree, expr.Call):
             arg = self.node(tree.arg, slot, leaf)
@@ -327,17 +333,15 @@ class Tape:
         """``d values[out] / d values[k]`` for every ``k`` (``0`` where none flows)."""
         a = self.a
         adjoint: list[Any] = [None] * (out + 1)
-        adjoint[out] = a.number(Fraction(1))
+        adjoint[out] = self.one
         for k in range(out, -1, -1):
             upstream = adjoint[k]
             if upstream is None:
                 continue
             for parent, local in self.parents[k]:
-                local = local if not isinstance(local, int) else a.number(Fraction(local))
                 flow = a.mul(upstream, local)
                 adjoint[parent] = flow if adjoint[parent] is None else a.add(adjoint[parent], flow)
-        zero = a.number(Fraction(0))
-        return [zero if g is None else g for g in adjoint]
+        return [self.zero if g is None else g for g in adjoint]
 
 
 @dataclass
@@ -393,17 +397,17 @@ class ExactWorlds:
                 widest = self._widest(self.states)
                 if widest <= RELATIVE_RADIUS:
                     return
-                reason = f"the enclosure is wider than 2^-80 relative even at {precision} bits"
+                reason = f"the enclosure is wider than 2^-170 relative even at {precision} bits"
                 # the radius shrinks like 2^-precision: ask for what this run lacked
                 precision = max(2 * precision, precision + _log2(widest / RELATIVE_RADIUS) + 32)
             except _TooWideError as error:
                 reason = f"{error} even at {precision} bits"
                 # bits lost per step, measured on the steps done: the whole run at that
-                # rate, but at most four times this precision (the loss per step is
-                # often largest early on, so the estimate tends to ask for too much)
+                # rate, but at most twice this precision (the loss per step is often
+                # largest early on, so the estimate tends to ask for far too much)
                 rate = (precision - _log2(1 / GIVE_UP_RADIUS)) / max(error.step, 1)
                 needed = _log2(1 / RELATIVE_RADIUS) + 32 + math.ceil(rate * max(self.keep))
-                precision = max(2 * precision, min(needed, 4 * precision))
+                precision = max(2 * precision, min(needed, 2 * precision))
         raise CheckError(
             self.example.file,
             "train",
@@ -476,12 +480,12 @@ class ExactWorlds:
 
     def givens(self, steps: int) -> dict[str, Fraction]:
         """World ``steps``'s givens as rationals: exact, or the balls' midpoints
-        rounded to 200 bits (far inside :data:`RELATIVE_RADIUS`)."""
+        rounded to 256 bits (far inside :data:`RELATIVE_RADIUS`)."""
         values = {n: g.value for n, g in self.example.given.items()}
         for name, value in self.states[steps].items():
             low, high = self.arithmetic.to_interval(value)
             mid = (low + high) / 2
-            values[name] = mid if low == high else Fraction(round(mid * 2**200), 2**200)
+            values[name] = mid if low == high else Fraction(round(mid * 2**256), 2**256)
         return values
 
     def enclosure(self, claim: expr.Node) -> tuple[Fraction, Fraction]:
