@@ -193,3 +193,39 @@ def test_an_enclosure_on_a_rounding_boundary_cannot_be_decided() -> None:
         check_text(head + '"after(1, w)" = "0.2"\n')
     # one decimal more decides it: 0.1 is 0.10 exactly, so "0.20" is simply wrong
     assert _report({"after(1, w)": "0.20"}, head)["after(1, w)"][0] == "wrong"
+
+
+#: L = w**4 / 4: dL/dw = w**3, so w <- w - rate * w**3, and the exact fractions triple
+#: in length at every step: past RATIONAL_BITS within a few steps.
+QUARTIC = QUADRATIC.replace("w = 0", 'w = "0.9"').replace('"(1 - w)**2 / 2"', '"w**4 / 4"')
+
+
+def _quartic_by_hand(steps: int) -> Fraction:
+    w, rate = Fraction(9, 10), Fraction(2, 5)
+    for _ in range(steps):
+        w -= rate * w**3
+    return w
+
+
+def test_exact_rationals_while_they_stay_short() -> None:
+    from nbn.check.exact import ExactWorlds
+
+    worlds = ExactWorlds(loads(QUARTIC + '"after(3, w)" = "?"\n', "q.nbn.toml"), {3})
+    assert worlds.kind == "rational"
+    assert worlds.enclosure(loads(QUARTIC + '"after(3, w)" = "?"\n', "q").claims[0].node) == (
+        _quartic_by_hand(3),
+        _quartic_by_hand(3),
+    )
+
+
+def test_past_the_bit_budget_the_run_is_enclosed_instead() -> None:
+    from nbn.check.exact import RATIONAL_BITS, ExactWorlds
+
+    steps = 9
+    exact = _quartic_by_hand(steps)  # our own exact recurrence, however long it gets
+    assert exact.denominator.bit_length() > RATIONAL_BITS  # the budget is passed
+    example = loads(QUARTIC + f'"after({steps}, w)" = "?"\n', "q.nbn.toml")
+    worlds = ExactWorlds(example, {steps})
+    assert worlds.kind == "ball"
+    low, high = worlds.enclosure(example.claims[0].node)
+    assert low <= exact <= high and high - low < Fraction(1, 10**50), (low, exact, high)
