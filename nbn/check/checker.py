@@ -59,7 +59,9 @@ class ClaimResult:
         The verdict the file's ``[expect]`` table expects.
     oracles : dict of str to float
         Each oracle's value: ``sympy``, ``graph-engine``, and
-        ``finite-difference`` for gradients and ``after``.
+        ``finite-difference`` for gradients and ``after``; for ``after`` also
+        ``exact``, the exact rational run or proven enclosure the verdict is
+        decided on (:mod:`nbn.check.exact`).
     recomputed : Fraction or None
         The step redone from the author's stated inputs.
     inputs : tuple of str
@@ -395,7 +397,7 @@ def _claim_oracles(
     middle = (low + high) / 2
     scale = max(worlds.sympy(n).scale() for n in trained | {0})
     agree(text, middle, values, scale, {"sympy": ENGINE_RTOL, **AFTER_RTOL})
-    return middle, values
+    return middle, {**values, "exact": float(middle)}
 
 
 def _decide_trained(example: WorkedExample, exact: ExactWorlds, exacts: list[Fraction]) -> None:
