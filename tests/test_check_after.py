@@ -49,6 +49,9 @@ BY_HAND = {
     "L + after(1, grad(L, w))": Fraction(1, 2) - Fraction(3, 5),
     "after(1, L) / L": Fraction(9, 50) / Fraction(1, 2),
     "-after(2, w)": -Fraction(16, 25),
+    # inside a function and a power: relu(16/25 - 2/5) = 6/25; (2/5 + 1)**2 = 49/25
+    "relu(after(2, w) - after(1, w))": Fraction(6, 25),
+    "(after(1, w) + 1)**2": Fraction(49, 25),
 }
 
 
@@ -229,3 +232,14 @@ def test_past_the_bit_budget_the_run_is_enclosed_instead() -> None:
     assert worlds.kind == "ball"
     low, high = worlds.enclosure(example.claims[0].node)
     assert low <= exact <= high and high - low < Fraction(1, 10**50), (low, exact, high)
+
+
+def test_the_issues_example_agrees_as_stated_in_decimals() -> None:
+    # issue 18: after(1, w) = 0.4 agreed while 2*after(1, w) and after(1, w) + 0 were
+    # judged against 0 (world 0) and named the first wrong step
+    report = _report({"after(1, w)": "0.4", "2*after(1, w)": "0.8", "after(1, w) + 0": "0.4"})
+    assert {claim: verdict for claim, (verdict, _) in report.items()} == {
+        "after(1, w)": "agrees",
+        "2*after(1, w)": "agrees",
+        "after(1, w) + 0": "agrees",
+    }
