@@ -243,3 +243,33 @@ def test_the_issues_example_agrees_as_stated_in_decimals() -> None:
         "2*after(1, w)": "agrees",
         "after(1, w) + 0": "agrees",
     }
+
+
+def test_a_long_exact_run_stays_within_sympys_bounds() -> None:
+    # 1000 steps at rate 2/5: w_n = 1 - (3/5)**n, a denominator of 5**1000 (2322 bits),
+    # inside RATIONAL_BITS; cubed in a claim it passes both RATIONAL_BITS (the claim is
+    # then enclosed) and SymPy's MAX_BITS (were the SymPy cross-check exact on it).
+    # By hand: (1 - w)**3 = (3/5)**3000, about 3e-666.
+    from nbn.check.exact import ExactWorlds
+
+    steps = 1000
+    claim = f"(1 - after({steps}, w))**3"
+    value = Fraction(3, 5) ** (3 * steps)
+    example = loads(QUADRATIC + f'"{claim}" = "?"\n', "long.nbn.toml")
+    low, high = ExactWorlds(example, {steps}).enclosure(example.claims[0].node)
+    assert low <= value <= high, (low, value, high)
+    # stated as the integer 0 it is wrong; the first enclosure still holds 0 (1 - w
+    # cancels), so the precision is raised until it does not
+    assert _report({claim: "0"})[claim][0] == "wrong"
+
+
+def test_a_rational_run_with_an_irrational_claim_is_enclosed() -> None:
+    import mpmath
+
+    claim = "sigmoid(after(1, w))"  # w1 = 2/5 exactly (see QUADRATIC)
+    _, exact = _report({claim: "?"})[claim]
+    with mpmath.workdps(50):
+        expected = 1 / (1 + mpmath.exp(-mpmath.mpf(2) / 5))
+        # mpmath at 50 digits is good to ~1e-50; the enclosure to ~1e-51
+        error = abs(mpmath.mpf(exact.numerator) / exact.denominator - expected)
+        assert error < mpmath.mpf(10) ** -45, (repr(exact), expected)

@@ -100,7 +100,12 @@ def _bits(q: Fraction) -> int:
 
 
 class Rationals:
-    """Exact rational arithmetic, bounded before each operation."""
+    """Exact rational arithmetic, bounded.
+
+    Every value on hand has at most ``budget`` bits, so one sum, difference,
+    product or quotient of two of them costs a bounded amount of work and is
+    checked after it is computed; a power's size is estimated before it is.
+    """
 
     def __init__(self, budget: int = RATIONAL_BITS) -> None:
         self.budget = budget
@@ -109,27 +114,26 @@ class Rationals:
         if estimate > self.budget:
             raise _NotRationalError(f"an exact value would need about {estimate} bits")
 
-    def number(self, q: Fraction) -> Fraction:
+    def _bounded(self, q: Fraction) -> Fraction:
         self._guard(_bits(q))
         return q
 
+    def number(self, q: Fraction) -> Fraction:
+        return self._bounded(q)
+
     def add(self, a: Fraction, b: Fraction) -> Fraction:
-        self._guard(_bits(a) + _bits(b) + 1)
-        return a + b
+        return self._bounded(a + b)
 
     def sub(self, a: Fraction, b: Fraction) -> Fraction:
-        self._guard(_bits(a) + _bits(b) + 1)
-        return a - b
+        return self._bounded(a - b)
 
     def mul(self, a: Fraction, b: Fraction) -> Fraction:
-        self._guard(_bits(a) + _bits(b))
-        return a * b
+        return self._bounded(a * b)
 
     def div(self, a: Fraction, b: Fraction) -> Fraction:
         if b == 0:
             raise UndecidableError("division by zero")
-        self._guard(_bits(a) + _bits(b))
-        return a / b
+        return self._bounded(a / b)
 
     def power(self, a: Fraction, q: Fraction) -> tuple[Fraction, Fraction]:
         """``a ** q`` and its derivative ``q a ** (q - 1)``."""
@@ -479,13 +483,16 @@ class ExactWorlds:
         return states
 
     def givens(self, steps: int) -> dict[str, Fraction]:
-        """World ``steps``'s givens as rationals: exact, or the balls' midpoints
-        rounded to 256 bits (far inside :data:`RELATIVE_RADIUS`)."""
+        """World ``steps``'s givens as rationals for the SymPy oracle and the
+        recomputations: exact where short, else rounded to 256 bits (far inside
+        :data:`RELATIVE_RADIUS`, and short enough that SymPy's exact arithmetic
+        on them stays within :data:`nbn.check.bounds.MAX_BITS`)."""
         values = {n: g.value for n, g in self.example.given.items()}
         for name, value in self.states[steps].items():
             low, high = self.arithmetic.to_interval(value)
             mid = (low + high) / 2
-            values[name] = mid if low == high else Fraction(round(mid * 2**256), 2**256)
+            short = low == high and _bits(mid) <= 256
+            values[name] = mid if short else Fraction(round(mid * 2**256), 2**256)
         return values
 
     def enclosure(self, claim: expr.Node) -> tuple[Fraction, Fraction]:
@@ -499,6 +506,16 @@ class ExactWorlds:
         UndecidableError
             Where the enclosure holds a point outside a function's domain or a kink.
         """
+        try:
+            return self._enclosure(claim)
+        except _NotRationalError:
+            # the training was rational, the claim is not (sigmoid(after(1, w))) or its
+            # exact value is too long: enclose the training instead
+            self.kind = "ball"
+            self._run_balls(PRECISION)
+            return self._enclosure(claim)
+
+    def _enclosure(self, claim: expr.Node) -> tuple[Fraction, Fraction]:
         context = (
             self.arithmetic.working()
             if isinstance(self.arithmetic, Balls)
