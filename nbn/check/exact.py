@@ -8,22 +8,26 @@ exact tie such as 0.55875 stated to four decimals) or against a fraction
 * **exact rationals** (:class:`Rationals`) when the loss is rational in the
   parameters: ``+ - * /``, integer powers and ``relu`` of rational givens at a
   rational learning rate. Every numerator and denominator is bounded by
-  :data:`RATIONAL_BITS`, estimated *before* each operation; past it, or at the
-  first irrational operation (``exp``, ``sigmoid``, a fractional power...), the
-  run switches to balls.
+  :data:`RATIONAL_BITS`: a power's size is estimated before it is computed, and
+  every other result is checked as it is made (its operands are within the
+  budget, so its work is bounded). Past the budget, or at the first irrational
+  operation (``exp``, ``sigmoid``, a fractional power...), in the training or
+  in a claim, the run switches to balls.
 * **balls** (:class:`Balls`): midpoint-radius intervals of Arb (python-flint), a
   proven enclosure of every value, from :data:`PRECISION` bits up to
   :data:`MAX_PRECISION`, until every trained parameter is known to
   :data:`RELATIVE_RADIUS` relative. The radius grows with the steps (interval
   arithmetic cannot see that a descent step contracts), by a number of bits per
-  step that depends on the network: a first run at :data:`PRECISION` bits
-  measures it, and the run is redone at the precision it asks for.
+  step that depends on the network: a run stops as soon as a radius passes
+  :data:`GIVE_UP_RADIUS` and is redone at twice the precision (or the one its
+  measured loss per step asks for, if less).
 
 A verdict is then decided on the enclosure: :func:`decide` accepts it only when
 no rounding boundary of the stated digits lies in it (then every value in it
-gets the same verdict); otherwise the claim cannot be decided at any precision
-tried, and the checker says so (a :class:`~nbn.check.errors.CheckError`), never
-guesses.
+gets the same verdict); otherwise the run is redone at four times the precision,
+and if the boundary is still inside at :data:`MAX_PRECISION` (a value that is
+exactly on it, computed through a ball), the checker says it cannot decide (a
+:class:`~nbn.check.errors.CheckError`), never guesses.
 
 This is a fourth oracle, written separately from the other three: its own
 reverse-mode tape (:class:`Tape`) for the gradients and its own walk of a
