@@ -19,8 +19,7 @@ exact tie such as 0.55875 stated to four decimals) or against a fraction
   :data:`RELATIVE_RADIUS` relative. The radius grows with the steps (interval
   arithmetic cannot see that a descent step contracts), by a number of bits per
   step that depends on the network: a run stops as soon as a radius passes
-  :data:`GIVE_UP_RADIUS` and is redone at twice the precision (or the one its
-  measured loss per step asks for, if less).
+  :data:`GIVE_UP_RADIUS` and is redone at twice the precision.
 
 A verdict is then decided on the enclosure: :func:`decide` accepts it only when
 no rounding boundary of the stated digits lies in it (then every value in it
@@ -409,13 +408,10 @@ class ExactWorlds:
                 # the radius shrinks like 2^-precision: ask for what this run lacked
                 precision = max(2 * precision, precision + _log2(widest / RELATIVE_RADIUS) + 32)
             except _TooWideError as error:
+                # the radius grows fastest early in a run, so a measured rate overstates
+                # what the whole run needs: twice the precision, until it is enough
                 reason = f"{error} even at {precision} bits"
-                # bits lost per step, measured on the steps done: the whole run at that
-                # rate, but at most twice this precision (the loss per step is often
-                # largest early on, so the estimate tends to ask for far too much)
-                rate = (precision - _log2(1 / GIVE_UP_RADIUS)) / max(error.step, 1)
-                needed = _log2(1 / RELATIVE_RADIUS) + 32 + math.ceil(rate * max(self.keep))
-                precision = max(2 * precision, min(needed, 2 * precision))
+                precision *= 2
         raise CheckError(
             self.example.file,
             "train",
@@ -427,10 +423,11 @@ class ExactWorlds:
         )
 
     def refine(self) -> bool:
-        """Run again at four times the precision; False when past :data:`MAX_PRECISION`."""
-        if not isinstance(self.arithmetic, Balls) or self.arithmetic.precision * 4 > MAX_PRECISION:
+        """Run again at four times the precision (at most :data:`MAX_PRECISION`);
+        False for exact rationals or once at :data:`MAX_PRECISION`."""
+        if not isinstance(self.arithmetic, Balls) or self.arithmetic.precision >= MAX_PRECISION:
             return False
-        self._run_balls(self.arithmetic.precision * 4)
+        self._run_balls(min(4 * self.arithmetic.precision, MAX_PRECISION))
         return True
 
     @property
