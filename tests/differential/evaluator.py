@@ -126,6 +126,8 @@ def power(a: Dual, k: int) -> Dual:
     if k < 0 and is_zero(a.v):
         raise UndefinedError("a negative power of zero")
     if isinstance(a.v, Fraction):
+        if max(abs(a.v.numerator), a.v.denominator).bit_length() > 2000:
+            raise UndefinedError("an exact power too large for a generated example")
         v: Scalar = a.v**k
         local: Scalar = k * a.v ** (k - 1) if k != 0 else Fraction(0)
     else:
@@ -142,6 +144,8 @@ def _sqrt_exact(x: Fraction) -> Fraction | None:
 def function(name: str, a: Dual) -> Dual:
     """``name(a)`` with its derivative; the local derivative of each is written out here."""
     v = a.v
+    if abs(mp(v)) > 10**4:  # the generator keeps values small; a diverging descent is redrawn
+        raise UndefinedError(f"{name} of a value beyond 1e4")
     if name == "relu":
         s = sign(v)  # relu'(0) = 0: the convention at the kink
         return Dual(v if s > 0 else Fraction(0), a.d if s > 0 else Fraction(0))

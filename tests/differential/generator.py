@@ -238,6 +238,16 @@ def _round(x: Fraction, unit: Fraction, rng: random.Random) -> Fraction:
     return (q + (1 if 2 * r > unit else 0)) * unit
 
 
+def _tie_exponent(x: Fraction) -> int | None:
+    """The exponent of the last digit at which ``x`` is exactly a tie (its last decimal
+    is a 5), if ``x`` is a short terminating decimal."""
+    for places in range(1, 12):
+        scaled = x * 10**places
+        if scaled.denominator == 1:
+            return 1 - places if scaled.numerator % 10 == 5 and places > 1 else None
+    return None
+
+
 def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
     """A stated value drawn to hit one verdict (the judge decides which it is)."""
     magnitude = (
@@ -248,6 +258,9 @@ def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
     k = min(int(magnitude) - rng.randint(1, 6), -1)
     unit = Fraction(10) ** k
     base = r if (r is not None and rng.random() < 0.8) else e
+    tie = _tie_exponent(base)
+    if tie is not None and rng.random() < 0.5:
+        k = tie  # a value exactly half-way at this digit: both neighbours agree
     choice = rng.choices(
         ["round", "truncate", "off", "flip", "far", "integer", "fraction", "?"],
         weights=[6, 2, 3, 1, 1, 1, 1, 1],

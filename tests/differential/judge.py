@@ -30,6 +30,7 @@ from .evaluator import (
     UndefinedError,
     World,
     const,
+    div,
     evaluate,
     exact,
     function,
@@ -153,6 +154,47 @@ def claim_key(tree: Tree) -> Key | None:
 _OWN = ("sigmoid", "exp", "tanh", "sqrt")
 
 
+def _owns(tree: Tree) -> bool:
+    """A definition whose local derivative a hand derivation writes in its own value:
+    ``sigmoid' = c (1 - c)``, ``exp' = c``, ``tanh' = 1 - c**2``, ``sqrt' = 1 / (2 c)``,
+    and a quotient ``c = a / b``, ``dc = (da - c db) / b``."""
+    return (tree[0] == "call" and tree[1] in _OWN) or (tree[0] == "bin" and tree[1] == "/")
+
+
+def needs(tree: Tree, x: str, own: str | None = None) -> set[str]:
+    """The names the derivative of ``tree`` in ``x`` is written in (the calculus rules
+    applied by hand: a factor that does not depend on ``x`` is not read, a constant
+    derivative reads nothing); ``own``: the top node's own value is written ``own``."""
+    if x not in names_in(tree):
+        return set()
+    kind = tree[0]
+    if kind in ("num", "name"):
+        return set()
+    if kind == "neg":
+        return needs(tree[1], x)
+    if kind == "pow":
+        return names_in(tree[1]) | needs(tree[1], x)
+    if kind == "call":
+        outer = {own} if own is not None and tree[1] in _OWN else names_in(tree[2])
+        return outer | needs(tree[2], x)
+    op, a, b = tree[1], tree[2], tree[3]
+    if op in "+-":
+        return needs(a, x) | needs(b, x)
+    if op == "*":
+        found = set()
+        if x in names_in(a):
+            found |= needs(a, x) | names_in(b)
+        if x in names_in(b):
+            found |= names_in(a) | needs(b, x)
+        return found
+    found = set()  # a / b: da / b - (a / b) db / b
+    if x in names_in(a):
+        found |= needs(a, x) | names_in(b)
+    if x in names_in(b):
+        found |= ({own} if own is not None else names_in(a)) | names_in(b) | needs(b, x)
+    return found
+
+
 class Author:
     """The author's world: every quantity as the author's stated values make it."""
 
@@ -233,30 +275,35 @@ class Author:
         return total, frozenset(used)
 
     def local(self, c: str, x: str, steps: int, used: set[int]) -> Scalar:
-        """``d c / d x`` through ``c``'s definition, at the author's values."""
+        """``d c / d x`` through ``c``'s definition, at the author's values.
+
+        The step reads the values its derivative is written in (:func:`needs`): the
+        local derivative of ``w * x`` in ``x`` is ``w``, which does not read ``x``.
+        """
         tree = self.ex.define[c]
+        own = self.own and _owns(tree)
+        for n in needs(tree, x, c if own else None):
+            used.update(self.value(n, steps)[1])
 
         def seeded(n: str) -> Dual:
-            v, reads = self.value(n, steps)
-            used.update(reads)
-            return Dual(v, Fraction(1) if n == x else Fraction(0))
+            return Dual(self.value(n, steps)[0], Fraction(1) if n == x else Fraction(0))
 
-        if self.own and tree[0] == "call" and tree[1] in _OWN:
-            inner = evaluate(tree[2], seeded)
-            own, reads = self.value(c, steps)
-            used.update(reads)
-            if tree[1] == "sigmoid":
-                outer: Scalar = mul(own, sub(Fraction(1), own))
-            elif tree[1] == "exp":
-                outer = own
-            elif tree[1] == "tanh":
-                outer = sub(Fraction(1), mul(own, own))
-            else:  # sqrt: 1 / (2 c)
-                outer = Fraction(1) / (2 * own) if isinstance(own, Fraction) else 1 / (2 * own)
-            if isinstance(inner.d, Fraction) and inner.d == 0:
-                return Fraction(0)
-            return mul(outer, inner.d)
-        return evaluate(tree, seeded).d
+        if not own:
+            return evaluate(tree, seeded).d
+        mine = self.value(c, steps)[0]
+        if tree[0] == "bin":  # a quotient c = a / b: dc = (da - c db) / b
+            a, b = evaluate(tree[2], seeded), evaluate(tree[3], seeded)
+            return div(sub(a.d, mul(mine, b.d)), b.v)
+        inner = evaluate(tree[2], seeded)
+        if tree[1] == "sigmoid":
+            outer: Scalar = mul(mine, sub(Fraction(1), mine))
+        elif tree[1] == "exp":
+            outer = mine
+        elif tree[1] == "tanh":
+            outer = sub(Fraction(1), mul(mine, mine))
+        else:  # sqrt: 1 / (2 c)
+            outer = div(Fraction(1), mul(Fraction(2), mine))
+        return mul(outer, inner.d)
 
     def recompute(self, index: int, tree: Tree) -> tuple[Scalar | None, frozenset[int]]:
         steps, body = (tree[1], tree[2]) if tree[0] == "after" else (0, tree)
