@@ -18,3 +18,7 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("default", derandomize=True, deadline=None)
 settings.register_profile("slow", max_examples=1000, derandomize=False, deadline=None)
 settings.load_profile("default")
+
+# The hostile corpus is data for tests/test_hostile_corpus.py, not worked examples
+# for nbn's pytest plugin to collect.
+collect_ignore = ["hostile"]
