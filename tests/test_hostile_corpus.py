@@ -138,7 +138,12 @@ def test_every_hostile_file_is_answered_cleanly() -> None:
 
         return run
 
-    jobs = [job(name, mode) for name in sorted(EXPECTED) for mode in ((), ("--json",))]
+    # the text report for every file; --json too where verdicts are checked or asked for
+    jobs = [job(name, ()) for name in sorted(EXPECTED)] + [
+        job(name, ("--json",))
+        for name in sorted(EXPECTED)
+        if EXPECTED[name]["verdicts"] or EXPECTED[name]["args"]
+    ]
     failures = in_parallel(jobs)
     assert not failures, f"{len(failures)} of {len(jobs)} checks went wrong:\n\n" + "\n\n".join(
         failures
