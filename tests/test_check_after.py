@@ -188,14 +188,24 @@ def test_a_sigmoid_value_stated_to_twenty_digits_is_judged_on_them() -> None:
 
 
 def test_an_enclosure_on_a_rounding_boundary_cannot_be_decided() -> None:
-    # x = 0: dL/dw = dL/dz * 0 = 0 exactly, so w stays 0.1, which a binary ball only
-    # encloses; "0.2" is then exactly one unit off (0.1 is its boundary S - u): no
-    # precision decides between "last-digit" and "wrong", and nbn says so
+    # b - b is exactly 0 and sigmoid(0) exactly 1/2, but b after a step is a ball, so
+    # the claim is only enclosed around 0.5; stated "0.4", 0.5 is exactly one unit off
+    # (the boundary S + u between "last-digit" and "wrong"): no precision decides, and
+    # nbn says so
+    claim = "after(1, sigmoid(b - b))"
+    with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.4'"):
+        check_text(SIGMOID + f'"{claim}" = "0.4"\n')
+    # away from a boundary the same enclosure decides: 0.50 agrees, 0.3 is wrong
+    assert _report({claim: "0.50"}, SIGMOID)[claim][0] == "agrees"
+    assert _report({claim: "0.3"}, SIGMOID)[claim][0] == "wrong"
+
+
+def test_a_parameter_with_an_exactly_zero_gradient_stays_exact() -> None:
+    # x = 0: dL/dw = dL/dz * x = 0 exactly, so w stays 1/10 exactly through the steps
+    # (a binary ball could only enclose it, and "0.2", one unit off, would be undecidable)
     head = SIGMOID.replace('x = "1.5"', "x = 0").replace('w = "0.2"', 'w = "0.1"')
-    with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.2'"):
-        check_text(head + '"after(1, w)" = "0.2"\n')
-    # one decimal more decides it: 0.1 is 0.10 exactly, so "0.20" is simply wrong
-    assert _report({"after(1, w)": "0.20"}, head)["after(1, w)"][0] == "wrong"
+    assert _report({"after(3, w)": "0.2"}, head)["after(3, w)"] == ("wrong", Fraction(1, 10))
+    assert _report({"after(3, w)": "1/10"}, head)["after(3, w)"] == ("agrees", Fraction(1, 10))
 
 
 #: L = w**4 / 4: dL/dw = w**3, so w <- w - rate * w**3, and the exact fractions triple

@@ -5,21 +5,21 @@ their value of ``after(n, e)`` cannot decide a verdict at a rounding boundary (a
 exact tie such as 0.55875 stated to four decimals) or against a fraction
 (``"28/15"``). This module computes the trained worlds again, in one of two ways:
 
-* **exact rationals** (:class:`Rationals`) when the loss is rational in the
-  parameters: ``+ - * /``, integer powers and ``relu`` of rational givens at a
-  rational learning rate. Every numerator and denominator is bounded by
-  :data:`RATIONAL_BITS`: a power's size is estimated before it is computed, and
-  every other result is checked as it is made (its operands are within the
-  budget, so its work is bounded). Past the budget, or at the first irrational
-  operation (``exp``, ``sigmoid``, a fractional power...), in the training or
-  in a claim, the run switches to balls.
-* **balls** (:class:`Balls`): midpoint-radius intervals of Arb (python-flint), a
-  proven enclosure of every value, from :data:`PRECISION` bits up to
-  :data:`MAX_PRECISION`, until every trained parameter is known to
-  :data:`RELATIVE_RADIUS` relative. The radius grows with the steps (interval
-  arithmetic cannot see that a descent step contracts), by a number of bits per
-  step that depends on the network: a run stops as soon as a radius passes
-  :data:`GIVE_UP_RADIUS` and is redone at twice the precision.
+* **exact rationals** where the values are rational: ``+ - * /``, integer
+  powers and ``relu`` of rational givens at a rational learning rate keep every
+  value an exact fraction, each bounded by :data:`RATIONAL_BITS` (a power's size
+  is estimated before it is computed, every other result checked as it is made:
+  its operands are within the budget, so its work is bounded);
+* **balls** elsewhere (:class:`Balls`): midpoint-radius intervals of Arb
+  (python-flint), each a proven enclosure of its exact value, for ``exp``,
+  ``sigmoid``, a fractional power..., or a fraction past the budget. An exact 0
+  or 1 stays exact through products, so a parameter whose gradient is exactly
+  zero keeps its exact value. Balls start at :data:`PRECISION` bits; a run is
+  accepted once every trained parameter is known to :data:`RELATIVE_RADIUS`
+  relative. The radius grows with the steps (interval arithmetic cannot see
+  that a descent step contracts), by a number of bits per step that depends on
+  the network: a run stops as soon as a radius passes :data:`GIVE_UP_RADIUS`
+  and is redone at twice the precision, up to :data:`MAX_PRECISION`.
 
 A verdict is then decided on the enclosure: :func:`decide` accepts it only when
 no rounding boundary of the stated digits lies in it (then every value in it
@@ -58,7 +58,6 @@ __all__ = [
     "RELATIVE_RADIUS",
     "Balls",
     "ExactWorlds",
-    "Rationals",
     "Tape",
     "UndecidableError",
     "decide",
@@ -94,83 +93,35 @@ class _TooWideError(ArithmeticError):
         self.step = step
 
 
-class _NotRationalError(ArithmeticError):
-    """An operation whose result is not rational, or past :data:`RATIONAL_BITS`."""
+_ONE = Fraction(1)
 
 
 def _bits(q: Fraction) -> int:
     return max(q.numerator.bit_length(), q.denominator.bit_length())
 
 
-class Rationals:
-    """Exact rational arithmetic, bounded.
+class Balls:
+    """Exact rationals where they can be, Arb balls at ``precision`` bits elsewhere.
 
-    Every value on hand has at most ``budget`` bits, so one sum, difference,
-    product or quotient of two of them costs a bounded amount of work and is
-    checked after it is computed; a power's size is estimated before it is.
+    A value is a ``Fraction`` (exact) or an ``arb`` ball (enclosing the exact
+    value). Two fractions give a fraction through ``+ - * /``, integer powers and
+    ``relu`` while it stays within ``budget`` bits (every fraction on hand is
+    within it, so one operation's work is bounded, and its result is checked; a
+    power's size is estimated before it is computed); anything else is a ball.
+    Multiplying by an exact 0 or 1, or adding an exact 0, leaves the other value
+    as it is: a parameter whose gradient is exactly zero (a relu at rest, an
+    input of 0) keeps its exact value through every step.
     """
 
-    def __init__(self, budget: int = RATIONAL_BITS) -> None:
-        self.budget = budget
-
-    def _guard(self, estimate: int) -> None:
-        if estimate > self.budget:
-            raise _NotRationalError(f"an exact value would need about {estimate} bits")
-
-    def _bounded(self, q: Fraction) -> Fraction:
-        self._guard(_bits(q))
-        return q
-
-    def number(self, q: Fraction) -> Fraction:
-        return self._bounded(q)
-
-    def add(self, a: Fraction, b: Fraction) -> Fraction:
-        return self._bounded(a + b)
-
-    def sub(self, a: Fraction, b: Fraction) -> Fraction:
-        return self._bounded(a - b)
-
-    def mul(self, a: Fraction, b: Fraction) -> Fraction:
-        return self._bounded(a * b)
-
-    def div(self, a: Fraction, b: Fraction) -> Fraction:
-        if b == 0:
-            raise UndecidableError("division by zero")
-        return self._bounded(a / b)
-
-    def power(self, a: Fraction, q: Fraction) -> tuple[Fraction, Fraction]:
-        """``a ** q`` and its derivative ``q a ** (q - 1)``."""
-        if q.denominator != 1:
-            raise _NotRationalError(f"a fractional power ** {q}")
-        n = q.numerator
-        if n == 0:
-            return Fraction(1), Fraction(0)
-        if a == 0 and n < 1:
-            raise UndecidableError(f"division by zero (0 ** {n})")
-        self._guard(abs(n) * _bits(a))
-        return a**n, n * a ** (n - 1)
-
-    def call(self, func: str, a: Fraction) -> tuple[Fraction, Fraction]:
-        """``func(a)`` and its derivative: only ``relu`` is rational (derivative 0 at 0)."""
-        if func == "relu":
-            return (a, Fraction(1)) if a > 0 else (Fraction(0), Fraction(0))
-        raise _NotRationalError(f"{func} is not rational")
-
-    def to_interval(self, a: Fraction) -> tuple[Fraction, Fraction]:
-        return a, a
-
-
-class Balls:
-    """Arb balls at ``precision`` bits: every result encloses the exact one."""
-
-    def __init__(self, precision: int) -> None:
+    def __init__(self, precision: int, budget: int = RATIONAL_BITS) -> None:
         import flint
 
         self.flint = flint
         self.precision = precision
-        self._numbers: dict[Fraction, Any] = {}
+        self.budget = budget
+        self._balls: dict[Fraction, Any] = {}
         with self.working():
-            self.one = self.number(Fraction(1))
+            self.one = self.ball(_ONE)
 
     @contextlib.contextmanager
     def working(self) -> Iterator[None]:
@@ -183,77 +134,131 @@ class Balls:
         finally:
             ctx.prec = previous
 
-    def _finite(self, v: Any, what: str) -> Any:
+    # type(x) is Fraction, not isinstance: Fraction's ABC makes isinstance slow, and
+    # this runs a few hundred thousand times per thousand steps of a small network
+    def ball(self, x: Any) -> Any:
+        """``x`` as a ball (a fraction rounded outward at this precision)."""
+        if type(x) is not Fraction:
+            return x
+        cached = self._balls.get(x)
+        if cached is None:
+            cached = self._balls[x] = self.flint.arb(self.flint.fmpq(x.numerator, x.denominator))
+        return cached
+
+    def _exact(self, q: Fraction) -> Any:
+        return q if _bits(q) <= self.budget else self.ball(q)
+
+    @staticmethod
+    def _finite(v: Any, what: str) -> Any:
         if not v.is_finite():
             raise UndecidableError(f"{what}: the enclosure is not finite")
         return v
 
     def number(self, q: Fraction) -> Any:
-        # a ball is rounded to the precision in force when it is made: cache per instance
-        cached = self._numbers.get(q)
-        if cached is None:
-            cached = self._numbers[q] = self.flint.arb(self.flint.fmpq(q.numerator, q.denominator))
-        return cached
+        return self._exact(q)
 
     def add(self, a: Any, b: Any) -> Any:
-        return a + b
+        exact_a, exact_b = type(a) is Fraction, type(b) is Fraction
+        if exact_a and exact_b:
+            return self._exact(a + b)
+        if exact_a and not a.numerator:
+            return b
+        if exact_b and not b.numerator:
+            return a
+        return self.ball(a) + self.ball(b)
 
     def sub(self, a: Any, b: Any) -> Any:
-        return a - b
+        exact_a, exact_b = type(a) is Fraction, type(b) is Fraction
+        if exact_a and exact_b:
+            return self._exact(a - b)
+        if exact_b and not b.numerator:
+            return a
+        if exact_a and not a.numerator:
+            return -b
+        return self.ball(a) - self.ball(b)
 
     def mul(self, a: Any, b: Any) -> Any:
-        return a * b
+        exact_a, exact_b = type(a) is Fraction, type(b) is Fraction
+        if exact_a and exact_b:
+            return self._exact(a * b)
+        if (exact_a and not a.numerator) or (exact_b and not b.numerator):
+            return Fraction(0)
+        if exact_a and a.denominator == 1 and a.numerator in (1, -1):
+            return b if a.numerator == 1 else -b
+        if exact_b and b.denominator == 1 and b.numerator in (1, -1):
+            return a if b.numerator == 1 else -a
+        return self.ball(a) * self.ball(b)
 
     def div(self, a: Any, b: Any) -> Any:
-        if b.contains(0):
+        if type(b) is Fraction:
+            if b == 0:
+                raise UndecidableError("division by zero")
+            if type(a) is Fraction:
+                return self._exact(a / b)
+        elif b.contains(0):
             raise UndecidableError("a divisor's enclosure contains 0")
-        return self._finite(a / b, "division")
+        return self._finite(self.ball(a) / self.ball(b), "division")
 
     def power(self, a: Any, q: Fraction) -> tuple[Any, Any]:
+        """``a ** q`` and its derivative ``q a ** (q - 1)``."""
         if q == 0:
-            return self.number(Fraction(1)), self.number(Fraction(0))
+            return Fraction(1), Fraction(0)
         if q.denominator == 1:
             n = q.numerator
-            if n < 1 and a.contains(0):
+            if type(a) is Fraction:
+                if a == 0 and n < 1:
+                    raise UndecidableError(f"division by zero (0 ** {n})")
+                if abs(n) * _bits(a) <= self.budget:
+                    return a**n, n * a ** (n - 1)
+            elif n < 1 and a.contains(0):
                 raise UndecidableError(f"** {n} of an enclosure containing 0")
-            return a**n, n * a ** (n - 1)
-        if not a > 0:
+            ball = self.ball(a)
+            return ball**n, n * ball ** (n - 1)
+        ball = self.ball(a)
+        if not ball > 0:
             raise UndecidableError(f"** {q} of an enclosure not above 0")
-        value = a ** self.number(q)
-        return value, self.number(q) * value / a
+        value = ball ** self.ball(q)
+        return value, self.ball(q) * value / ball
 
     def call(self, func: str, a: Any) -> tuple[Any, Any]:
+        """``func(a)`` and its derivative."""
+        if func == "relu":  # exact on a fraction; 0 at exactly 0, as the engine takes it
+            if type(a) is Fraction:
+                return (a, Fraction(1)) if a > 0 else (Fraction(0), Fraction(0))
+            if a > 0:
+                return a, Fraction(1)
+            if a < 0 or a == 0:
+                return Fraction(0), Fraction(0)
+            raise UndecidableError("relu of an enclosure containing 0")
+        x = self.ball(a)
         one = self.one
         if func == "exp":
-            v = self._finite(a.exp(), "exp")
+            v = self._finite(x.exp(), "exp")
             return v, v
         if func == "sigmoid":
-            v = one / (one + self._finite((-a).exp(), "sigmoid"))
+            v = one / (one + self._finite((-x).exp(), "sigmoid"))
             return v, v * (one - v)  # s' = s (1 - s)
         if func == "tanh":
-            v = a.tanh()
+            v = x.tanh()
             return v, one - v * v  # tanh' = 1 - t^2
-        if func in ("log", "sqrt") and not a > 0:
+        if not x > 0:
             raise UndecidableError(f"{func} of an enclosure not above 0")
         if func == "log":
-            return a.log(), one / a
-        if func == "sqrt":
-            v = a.sqrt()
-            return v, one / (2 * v)
-        # relu: decided only where the sign is (0 at exactly 0, as the engine takes it)
-        if a > 0:
-            return a, one
-        if a < 0 or a == 0:
-            return self.number(Fraction(0)), self.number(Fraction(0))
-        raise UndecidableError("relu of an enclosure containing 0")
+            return x.log(), one / x
+        v = x.sqrt()  # sqrt
+        return v, one / (2 * v)
 
     def too_wide(self, a: Any) -> bool:
         """The radius is past :data:`GIVE_UP_RADIUS` relative to ``max(1, |a|)``."""
-        limit = self.number(GIVE_UP_RADIUS) * (abs(a.mid()) + 1)
+        if type(a) is Fraction:
+            return False
+        limit = self.ball(GIVE_UP_RADIUS) * (abs(a.mid()) + 1)
         return bool(a.rad() > limit) or not a.is_finite()
 
     def to_interval(self, a: Any) -> tuple[Fraction, Fraction]:
-        """The ball as exact rational endpoints."""
+        """The value as exact rational endpoints (equal for a fraction)."""
+        if type(a) is Fraction:
+            return a, a
         mid, rad = (self._fraction(x) for x in (a.mid(), a.rad()))
         return mid - rad, mid + rad
 
@@ -264,7 +269,7 @@ class Balls:
         return Fraction(m * 2**e) if e >= 0 else Fraction(m, 2**-e)
 
 
-Arithmetic = Rationals | Balls
+Arithmetic = Balls
 
 
 class Tape:
@@ -383,15 +388,14 @@ class ExactWorlds:
         self.deadline = deadline
         self.keep = set(steps) | {0}
         self._worlds: dict[int, _World] = {}
-        try:
-            self.arithmetic: Arithmetic = Rationals()
-            self.states = self._descend()
-            self.kind = "rational"
-            return
-        except (_NotRationalError, UndecidableError):
-            pass
-        self.kind = "ball"
+        self.arithmetic = Balls(PRECISION)
         self._run_balls(PRECISION)
+
+    @property
+    def kind(self) -> str:
+        """``"rational"`` when every trained value is an exact fraction, else ``"ball"``."""
+        exact = all(isinstance(v, Fraction) for s in self.states.values() for v in s.values())
+        return "rational" if exact else "ball"
 
     def _run_balls(self, precision: int) -> None:
         reason = ""
@@ -425,15 +429,15 @@ class ExactWorlds:
     def refine(self) -> bool:
         """Run again at four times the precision (at most :data:`MAX_PRECISION`);
         False for exact rationals or once at :data:`MAX_PRECISION`."""
-        if not isinstance(self.arithmetic, Balls) or self.arithmetic.precision >= MAX_PRECISION:
+        if self.kind == "rational" or self.arithmetic.precision >= MAX_PRECISION:
             return False
         self._run_balls(min(4 * self.arithmetic.precision, MAX_PRECISION))
         return True
 
     @property
-    def precision(self) -> int | None:
-        """The working precision in bits (``None`` for exact rationals)."""
-        return self.arithmetic.precision if isinstance(self.arithmetic, Balls) else None
+    def precision(self) -> int:
+        """The working precision of the balls, in bits."""
+        return self.arithmetic.precision
 
     def _widest(self, states: dict[int, dict[str, Any]]) -> Fraction:
         """The largest radius of a trained parameter, relative to ``max(1, |value|)``."""
@@ -471,15 +475,13 @@ class ExactWorlds:
             if step % 8 == 0:
                 if self.deadline is not None:
                     self.deadline.check()
-                if isinstance(a, Balls) and any(a.too_wide(v) for v in params.values()):
+                if any(a.too_wide(v) for v in params.values()):
                     raise _TooWideError(step)
             try:
                 world = self._world({**fixed, **params}, needed)
                 adjoint = world.tape.backward(world.slots[train.loss])
-            except UndecidableError:
-                if isinstance(a, Balls):  # a ball grown over a pole or a kink: more bits
-                    raise _TooWideError(step) from None
-                raise
+            except UndecidableError:  # a ball grown over a pole or a kink: more bits
+                raise _TooWideError(step) from None
             params = {p: a.sub(v, a.mul(rate, adjoint[world.slots[p]])) for p, v in params.items()}
         return states
 
@@ -507,22 +509,10 @@ class ExactWorlds:
         UndecidableError
             Where the enclosure holds a point outside a function's domain or a kink.
         """
-        try:
-            return self._enclosure(claim)
-        except _NotRationalError:
-            # the training was rational, the claim is not (sigmoid(after(1, w))) or its
-            # exact value is too long: enclose the training instead
-            self.kind = "ball"
-            self._run_balls(PRECISION)
-            return self._enclosure(claim)
+        return self._enclosure(claim)
 
     def _enclosure(self, claim: expr.Node) -> tuple[Fraction, Fraction]:
-        context = (
-            self.arithmetic.working()
-            if isinstance(self.arithmetic, Balls)
-            else contextlib.nullcontext()
-        )
-        with context:
+        with self.arithmetic.working():
             world = self._claim_world(0)
             out = world.tape.node(claim, world.slots.__getitem__, self._leaf(world))
             return self.arithmetic.to_interval(world.tape.values[out])
