@@ -283,3 +283,12 @@ def test_a_rational_run_with_an_irrational_claim_is_enclosed() -> None:
         # mpmath at 50 digits is good to ~1e-50; the enclosure to ~1e-51
         error = abs(mpmath.mpf(exact.numerator) / exact.denominator - expected)
         assert error < mpmath.mpf(10) ** -45, (repr(exact), expected)
+
+
+def test_an_expression_around_a_wrong_after_value_is_carried() -> None:
+    # after(1, w) is 0.4 (stated 0.5: wrong); redone from the stated 0.5, 2 * 0.5 = 1.0
+    # and 0.5 + grad(L, w) = 0.5 - 1 = -0.5 (grad in world 0): carried, not wrong
+    report = _report(
+        {"after(1, w)": "0.5", "2*after(1, w)": "1.0", "after(1, w) + grad(L, w)": "-0.5"}
+    )
+    assert [verdict for verdict, _ in report.values()] == ["wrong", "carried", "carried"]
