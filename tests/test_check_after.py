@@ -292,3 +292,13 @@ def test_an_expression_around_a_wrong_after_value_is_carried() -> None:
         {"after(1, w)": "0.5", "2*after(1, w)": "1.0", "after(1, w) + grad(L, w)": "-0.5"}
     )
     assert [verdict for verdict, _ in report.values()] == ["wrong", "carried", "carried"]
+
+
+def test_without_python_flint_the_check_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flint", None)  # import flint now raises ImportError
+    with pytest.raises(CheckError, match="pip install python-flint"):
+        check_text(QUADRATIC + '"after(1, w)" = "0.4"\n')

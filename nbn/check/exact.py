@@ -388,7 +388,16 @@ class ExactWorlds:
         self.deadline = deadline
         self.keep = set(steps) | {0}
         self._worlds: dict[int, _World] = {}
-        self.arithmetic = Balls(PRECISION)
+        try:
+            self.arithmetic = Balls(PRECISION)
+        except ImportError:  # a dependency of nbn, but an install may lack it
+            raise CheckError(
+                example.file,
+                "train",
+                None,
+                "expected python-flint to be installed (it encloses the values after "
+                "training), got none: pip install python-flint",
+            ) from None
         self._run_balls(PRECISION)
 
     @property
