@@ -188,11 +188,11 @@ def test_a_sigmoid_value_stated_to_twenty_digits_is_judged_on_them() -> None:
 
 
 def test_an_enclosure_on_a_rounding_boundary_cannot_be_decided() -> None:
-    # b - b is exactly 0 and sigmoid(0) exactly 1/2, but b after a step is a ball, so
-    # the claim is only enclosed around 0.5; stated "0.4", 0.5 is exactly one unit off
-    # (the boundary S + u between "last-digit" and "wrong"): no precision decides, and
-    # nbn says so
-    claim = "after(1, sigmoid(b - b))"
+    # b - b is exactly 0 and sigmoid(0) exactly 1/2, but b after two steps is a ball
+    # (the first step is exact: w x + b = 0.2 * 1.5 - 0.3 = 0), so the claim is only
+    # enclosed around 0.5; stated "0.4", 0.5 is exactly one unit off (the boundary
+    # S + u between "last-digit" and "wrong"): no precision decides, and nbn says so
+    claim = "after(2, sigmoid(b - b))"
     with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.4'"):
         check_text(SIGMOID + f'"{claim}" = "0.4"\n')
     # away from a boundary the same enclosure decides: 0.50 agrees, 0.3 is wrong
@@ -302,3 +302,27 @@ def test_without_python_flint_the_check_says_what_to_install(
     monkeypatch.setitem(sys.modules, "flint", None)  # import flint now raises ImportError
     with pytest.raises(CheckError, match="pip install python-flint"):
         check_text(QUADRATIC + '"after(1, w)" = "0.4"\n')
+
+
+def test_an_input_at_rest_keeps_functions_exact() -> None:
+    # w = -0.166 < 0: relu(w) = 0, so d = sqrt(1 + 0**2) = 1 exactly and the gradient
+    # is exactly 0; L = (1 - 0.5)**2 / 2 = 1/8 before and after the step. The claim
+    # after(1, L) - 0.09 = 1/8 - 9/100 = 7/200 = 0.035 sits exactly on a boundary of
+    # "0.0349" (one unit off: not last-digit, wrong), which only an exact value decides.
+    head = """title = "at rest"
+[given]
+w = "-0.166"
+[define]
+d = "sqrt(1 + relu(w)**2)"
+s = "sigmoid(relu(w)) + exp(relu(w)) + tanh(relu(w))"
+L = "(d - 0.5)**2 / 2"
+[train]
+loss = "L"
+params = ["w"]
+learning_rate = 1
+[claims]
+"""
+    report = _report({"after(1, L) - 0.09": "0.0349", "after(1, s)": "3/2"}, head)
+    assert report["after(1, L) - 0.09"] == ("wrong", Fraction(7, 200))
+    # sigmoid(0) + exp(0) + tanh(0) = 1/2 + 1 + 0
+    assert report["after(1, s)"] == ("agrees", Fraction(3, 2))

@@ -214,6 +214,10 @@ class Balls:
                 raise UndecidableError(f"** {n} of an enclosure containing 0")
             ball = self.ball(a)
             return ball**n, n * ball ** (n - 1)
+        root = _exact_sqrt(a) if type(a) is Fraction and q.denominator == 2 else None
+        if root is not None and root and abs(q.numerator) * _bits(root) <= self.budget:
+            value = root**q.numerator  # a ** (n/2) of a perfect square: exact
+            return value, q * value / a
         ball = self.ball(a)
         if not ball > 0:
             raise UndecidableError(f"** {q} of an enclosure not above 0")
@@ -230,6 +234,10 @@ class Balls:
             if a < 0 or a == 0:
                 return Fraction(0), Fraction(0)
             raise UndecidableError("relu of an enclosure containing 0")
+        if type(a) is Fraction:
+            exact = _exact_call(func, a)
+            if exact is not None:
+                return exact
         x = self.ball(a)
         one = self.one
         if func == "exp":
@@ -270,6 +278,31 @@ class Balls:
 
 
 Arithmetic = Balls
+
+
+def _exact_sqrt(a: Fraction) -> Fraction | None:
+    """The square root of ``a`` if it is a fraction (``a`` a perfect square), else None."""
+    if a < 0:
+        return None
+    p, q = math.isqrt(a.numerator), math.isqrt(a.denominator)
+    return Fraction(p, q) if p * p == a.numerator and q * q == a.denominator else None
+
+
+def _exact_call(func: str, a: Fraction) -> tuple[Fraction, Fraction] | None:
+    """``func(a)`` and its derivative where both are fractions, else None: the values
+    an input at rest produces (``sigmoid(0) = 1/2``, ``exp(0) = 1``, ``sqrt(1) = 1``)."""
+    if func == "sqrt":
+        root = _exact_sqrt(a)
+        return None if not root else (root, 1 / (2 * root))  # sqrt' = 1 / (2 sqrt)
+    if func == "exp" and a == 0:
+        return Fraction(1), Fraction(1)
+    if func == "log" and a == 1:
+        return Fraction(0), Fraction(1)
+    if func == "sigmoid" and a == 0:
+        return Fraction(1, 2), Fraction(1, 4)  # s (1 - s) at s = 1/2
+    if func == "tanh" and a == 0:
+        return Fraction(0), Fraction(1)  # 1 - t^2 at t = 0
+    return None
 
 
 class Tape:
@@ -437,8 +470,9 @@ class ExactWorlds:
 
     def refine(self) -> bool:
         """Run again at four times the precision (at most :data:`MAX_PRECISION`);
-        False for exact rationals or once at :data:`MAX_PRECISION`."""
-        if self.kind == "rational" or self.arithmetic.precision >= MAX_PRECISION:
+        False once at :data:`MAX_PRECISION`. (An exact run gives the same fractions
+        again, but the balls of a claim's irrational parts are then narrower.)"""
+        if self.arithmetic.precision >= MAX_PRECISION:
             return False
         self._run_balls(min(4 * self.arithmetic.precision, MAX_PRECISION))
         return True
