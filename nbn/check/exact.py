@@ -323,6 +323,10 @@ class Tape:
         self._constants: dict[int, Any] = {}  # by id of the Num node: no Fraction hashing
 
     def push(self, value: Any, parents: tuple[tuple[int, Any], ...] = ()) -> int:
+        if len(parents) == 2 and parents[0][0] == parents[1][0]:
+            # one value read twice (g - g, g * g): add the local derivatives first, so
+            # that g - g has the exact derivative 1 - 1 = 0, not X - X of a ball X
+            parents = ((parents[0][0], self.a.add(parents[0][1], parents[1][1])),)
         self.values.append(value)
         self.parents.append(parents)
         return len(self.values) - 1
@@ -358,7 +362,8 @@ class Tape:
             if tree.op == "+":
                 return self.push(a.add(x, y), ((left, self.one), (right, self.one)))
             if tree.op == "-":
-                return self.push(a.sub(x, y), ((left, self.one), (right, self.minus_one)))
+                difference = Fraction(0) if left == right else a.sub(x, y)  # g - g is 0
+                return self.push(difference, ((left, self.one), (right, self.minus_one)))
             if tree.op == "*":
                 return self.push(a.mul(x, y), ((left, y), (right, x)))
             quotient = a.div(x, y)  # d(x/y) = dx / y - (x/y) dy / y
