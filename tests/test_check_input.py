@@ -292,8 +292,8 @@ def test_numbers_past_float64s_range_are_refused_cleanly() -> None:
     """The graph engine computes in float64 (largest about 1.8e308); nbn's bound is
     1e300. A given past it is refused at load (also inside an array); a claim whose
     exact value passes it (1e200 squared is 1e400) is refused while computing."""
-    for given, key in [('w = "1e400"', "w"), ('W = [1, "-1e301"]', "W")]:
-        with pytest.raises(CheckError, match="within float64's range") as info:
+    for given, key in [('w = "1e400"', "w"), ('W = [1, "-9e300"]', "W")]:
+        with pytest.raises(CheckError, match="float64's range") as info:
             loads(f'title = "t"\n[given]\n{given}\n[claims]\n"sum({key})" = 1\n')
         assert (info.value.table, info.value.key) == ("given", key)
     with pytest.raises(CheckError, match="within float64's range") as info:
@@ -305,7 +305,7 @@ def test_stated_numbers_past_float64s_range_are_refused_and_redone_steps_stay_in
     """A stated 1e400 is refused at load (also inside an array); y stated 1e200 makes
     z = y * y redone from it 1e400, past float64: that step counts as not redone (no
     OverflowError in the JSON)."""
-    for stated in ('"1e400"', '[["1e400"]]'):
+    for stated in ('"9e300"', '[["9e300"]]'):
         with pytest.raises(CheckError, match="stated value: expected numbers within float64"):
             loads(f'title = "t"\n[given]\nw = 2\n[claims]\nw = {stated}\n')
     text = 'title = "t"\n[given]\nw = 2\n[define]\ny = "w * 3"\nz = "y * y"\n[claims]\n'

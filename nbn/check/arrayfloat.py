@@ -95,12 +95,21 @@ class NumpyOracle:
         An expanded file (``example.arrays`` is set).
     givens : mapping of str to float
         The value of every given *entry* (``"W[0, 1]"``) in this world.
+    world : callable, optional
+        ``world(n)``: the oracle of the world after ``n`` training steps, where an
+        ``after(n, e)`` inside an expression computes ``e``.
     """
 
-    def __init__(self, example: WorkedExample, givens: Mapping[str, float]) -> None:
+    def __init__(
+        self,
+        example: WorkedExample,
+        givens: Mapping[str, float],
+        world: Callable[[int], NumpyOracle] | None = None,
+    ) -> None:
         if example.arrays is None:
             raise ValueError("NumpyOracle needs a file with arrays (example.arrays)")
         self.arrays = example.arrays
+        self.world = world
         self.given = {
             name: np.array(
                 [float(givens[entry_name(name, i)]) for i in indices(value.shape)], dtype=float
@@ -196,7 +205,7 @@ class NumpyOracle:
         raise TypeError(f"not in a definition: {node!r}")  # pragma: no cover
 
     def value(self, node: expr.Node) -> Any:
-        """A claim's expression as written (``after``: this world is already world n)."""
+        """A claim's expression as written (each ``after(n, e)``: ``e`` in world ``n``)."""
         with np.errstate(all="raise"):
             return np.asarray(self.evaluate(node, self.values), dtype=float)
 
@@ -235,7 +244,8 @@ class NumpyOracle:
         if isinstance(node, expr.Grad):
             return self.grad(node.f, node.x)
         if isinstance(node, expr.After):
-            return self.evaluate(node.body, values)
+            other = self if self.world is None or not node.n else self.world(node.n)
+            return other.evaluate(node.body, other.values)
         raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "Reduce",
     "Transpose",
     "Unary",
+    "afters_in",
     "constant_value",
     "derivative",
     "grads_in",
@@ -523,6 +524,22 @@ def grads_in(node: Node) -> list[Grad]:
         return grads_in(node.body)
     if isinstance(node, (Transpose, Reduce, Index)):
         return grads_in(node.arg)
+    return []
+
+
+def afters_in(node: Node) -> list[After]:
+    """The ``after(n, e)`` terms of an expression, in order (anywhere in it, not only
+    at the top: ``2 * after(1, w)`` holds one)."""
+    if isinstance(node, After):
+        return [node]
+    if isinstance(node, Unary):
+        return afters_in(node.operand)
+    if isinstance(node, Binary):
+        return afters_in(node.left) + afters_in(node.right)
+    if isinstance(node, Call):
+        return afters_in(node.arg)
+    if isinstance(node, (Transpose, Reduce, Index)):
+        return afters_in(node.arg)
     return []
 
 

@@ -63,7 +63,7 @@ MAX_GRADIENT_WORK = 250_000
 #: Most training work of one expanded file: parameter entries times ``n`` of the
 #: largest ``after(n, e)`` times the scalar nodes of the definitions (finite
 #: differences move every parameter at every step). The 2-3-1 XOR network over 5000
-#: steps is 13 * 5000 * 219 = 14 million (about 3 s).
+#: steps is 13 * 5000 * 219 = 14 million (about 5 s of CPU with the exact oracle).
 MAX_TRAINING_WORK = 50_000_000
 
 Entries = list[expr.Node]
