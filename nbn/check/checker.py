@@ -13,7 +13,7 @@ from typing import Any
 
 from . import expr
 from .backends import DomainError, to_fraction
-from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
+from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded, deeper_recursion
 from .derivation import Derivation
 from .errors import CheckError
 from .load import Claim, WorkedExample
@@ -22,6 +22,7 @@ from .oracles import (
     FD_RTOL,
     EngineOracle,
     FloatOracle,
+    StepAside,
     SympyOracle,
     agree,
     where_computed,
@@ -67,6 +68,9 @@ class ClaimResult:
         intermediate), the inputs that were stated rounded.
     first_wrong : bool
         A ``wrong`` claim with no ``wrong`` claim upstream of it.
+    aside : dict of str to str
+        The oracles that stepped aside at this point, and why (finite
+        differences where the step straddles relu's kink or a pole).
     """
 
     file: str
@@ -81,6 +85,7 @@ class ClaimResult:
     inputs: tuple[str, ...]
     carried_from: tuple[str, ...] = ()
     first_wrong: bool = False
+    aside: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -105,6 +110,7 @@ class ClaimResult:
             "inputs": list(self.inputs),
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
+            "aside": dict(self.aside),
         }
 
 
@@ -214,15 +220,25 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     start = time.perf_counter()
     deadline = Deadline(time_limit)
     try:
-        with deadline.armed():
+        with deadline.armed(), deeper_recursion():
             results = _check(example, deadline)
     except TimeLimitExceeded:
+        advice = "fewer or smaller after(n, e) steps, " if example.max_steps() else ""
         raise CheckError(
             example.file,
             None,
             None,
             f"expected the check to finish within {time_limit:g} s (the time limit), "
-            "stopped; fewer or smaller after(n, e) steps, or a larger --time-limit",
+            f"stopped; {advice}shorter expressions, or a larger --time-limit",
+        ) from None
+    except (RecursionError, MemoryError) as error:
+        what = "memory" if isinstance(error, MemoryError) else "nesting depth"
+        raise CheckError(
+            example.file,
+            None,
+            None,
+            f"expected a file nbn can check within its {what} limit, got one past it; "
+            "fewer nested functions or a shorter chain of definitions",
         ) from None
     return Report(example, results, time.perf_counter() - start)
 
@@ -237,12 +253,15 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
     worlds = _Worlds(example, trajectories, deadline)
     exacts: list[Fraction] = []
     oracles: list[dict[str, float]] = []
+    asides: list[dict[str, str]] = []
     for claim in example.claims:
         deadline.check()
         steps, body = _steps(claim.node)
-        exact, values = _claim_oracles(example, worlds, claim.text, steps, body)
+        stepped: dict[str, str] = {}
+        exact, values = _claim_oracles(example, worlds, claim.text, steps, body, stepped)
         exacts.append(exact)
         oracles.append(values)
+        asides.append(stepped)
     ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
     count = len(example.claims)
     redone = [[way.recompute(i) for way in ways] for i in range(count)]
@@ -289,6 +308,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 inputs=tuple(example.claims[i].text for i in sorted(inputs)),
                 carried_from=carried_from,
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
+                aside=asides[index],
             )
         )
     return tuple(results)
@@ -335,15 +355,24 @@ def _upstream(inputs: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
 
 
 def _claim_oracles(
-    example: WorkedExample, worlds: _Worlds, text: str, steps: int, body: expr.Node
+    example: WorkedExample,
+    worlds: _Worlds,
+    text: str,
+    steps: int,
+    body: expr.Node,
+    aside: dict[str, str],
 ) -> tuple[Fraction, dict[str, float]]:
-    """The exact value of one claim and every oracle's value, checked to agree."""
+    """The exact value of one claim and every oracle's value, checked to agree (an
+    oracle that cannot judge this point steps aside: in ``aside``, with why)."""
     try:
         exact_world = worlds.sympy(steps)
         exact = to_fraction(exact_world.value(body))
         values = {"sympy": float(exact), "graph-engine": worlds.engine(steps).value(body)}
         if steps or expr.grads_in(body):
-            values["finite-difference"] = worlds.floats(steps).value(body)
+            try:
+                values["finite-difference"] = worlds.floats(steps).value(body)
+            except StepAside as reason:
+                aside["finite-difference"] = str(reason)
     except DomainError as error:
         raise CheckError(
             example.file,

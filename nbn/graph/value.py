@@ -19,6 +19,7 @@ not touched.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -150,8 +151,14 @@ class Value:
         out = self.data**n
         if isinstance(out, complex):
             raise ValueError(f"{self.data!r} ** {n!r} is complex; the graph holds real numbers")
-        # d(a^n)/da = n * a^(n - 1)   (0 for n = 0, also at a = 0)
-        local = n * self.data ** (n - 1) if n != 0 else pl.zero_like(out)
+        # d(a^n)/da = n * a^(n - 1)   (0 for n = 0, also at a = 0; at a = 0 with
+        # 0 < n < 1, e.g. sqrt, it is unbounded: inf for a float, never a number to trust)
+        if n == 0:
+            local = pl.zero_like(out)
+        elif isinstance(self.data, (int, float)) and self.data == 0 and n < 1:
+            local = math.inf
+        else:
+            local = n * self.data ** (n - 1)
         return Value(out, op=f"**{n}", parents=(self,), local_grads=(local,))
 
     def __neg__(self) -> Value:
