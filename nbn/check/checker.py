@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import decimal
+import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -32,6 +34,15 @@ from .train import run as train_run
 from .verdict import judge
 
 __all__ = ["ClaimResult", "Report", "check_example"]
+
+
+def _json_number(q: Fraction) -> float | str:
+    """``q`` as a float, or as 17 significant digits in a string where it is beyond
+    float64 (a step redone from a wrongly stated input can be: 1e300 squared)."""
+    if abs(q) <= Fraction(repr(sys.float_info.max)):
+        return float(q)
+    with decimal.localcontext(decimal.Context(prec=17)):
+        return str(decimal.Decimal(q.numerator) / decimal.Decimal(q.denominator))
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,9 @@ class ClaimResult:
             "expected": self.expected,
             "ok": self.ok,
             "oracles": {} if hidden else dict(self.oracles),
-            "recomputed": None if hidden or self.recomputed is None else float(self.recomputed),
+            "recomputed": None
+            if hidden or self.recomputed is None
+            else _json_number(self.recomputed),
             "inputs": list(self.inputs),
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,

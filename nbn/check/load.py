@@ -269,7 +269,7 @@ def _nesting(text: str) -> int:
 def _in_range(number: Printed) -> Printed:
     """``number`` if its magnitude is 0 or within float64's checkable range, else ValueError."""
     size = abs(number.value)
-    if size > Fraction(MAX_MAGNITUDE) or (size and size < Fraction(MIN_MAGNITUDE)):
+    if size > Fraction(repr(MAX_MAGNITUDE)) or (size and size < Fraction(repr(MIN_MAGNITUDE))):
         raise ValueError(
             f"expected a number within float64's range ({MIN_MAGNITUDE:g} <= |x| <= "
             f"{MAX_MAGNITUDE:g}, or 0), got {number.text}; nbn's graph engine computes in float64"
