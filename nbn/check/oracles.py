@@ -194,7 +194,8 @@ class SympyOracle:
                 except (TypeError, ZeroDivisionError, ValueError) as error:
                     raise self._not_differentiable(name, n, str(error)) from None
                 if not term.is_number or term.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-                    raise self._not_differentiable(name, n, f"d {name} / d {n} is {term}")
+                    what = "undefined" if term.has(sp.nan) else "infinite"
+                    raise self._not_differentiable(name, n, f"d {name} / d {n} is {what}")
                 total = total + term * rates[n]
             rates[name] = self.backend.numeric(total)
         return rates[f]
