@@ -1,0 +1,57 @@
+"""Compare nbn's report on a generated file with this package's own judgement."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from .evaluator import exact
+from .generator import generate
+from .judge import IllConditionedError, judge_all
+
+#: nbn keeps 50 significant digits of an irrational exact value and this package
+#: 70, so two right answers differ by less than 1e-49 relative; 1e-40 leaves nine
+#: digits for the few digits a generated expression's rounding can cost (values
+#: are kept between 1e-6 and 1e6, so no cancellation reaches that far). Zero is
+#: compared absolutely, at the same 1e-40.
+RTOL = Fraction(1, 10**40)
+
+
+def close(a: Fraction, b: Fraction) -> bool:
+    return abs(a - b) <= RTOL * max(abs(a), abs(b), Fraction(1))
+
+
+def findings(seed: int) -> tuple[str, list[str]] | None:
+    """The file of ``seed`` and what nbn got wrong on it (None: ill-conditioned, skipped)."""
+    from nbn.check import CheckError, OracleDisagreementError, check_text
+
+    generated = generate(random.Random(seed))
+    try:
+        mine = judge_all(generated.example, generated.claims)
+    except IllConditionedError:
+        return None
+    try:
+        report = check_text(generated.text, file=f"differential-{seed}.nbn.toml")
+    except (CheckError, OracleDisagreementError) as error:
+        return generated.text, [f"nbn refused a well-formed file: {error}"]
+    except Exception as error:
+        return generated.text, [f"nbn crashed: {type(error).__name__}: {error}"]
+    found = []
+    results = {r.claim: r for r in report.results}
+    for claim, (verdict, value) in zip(generated.claim_texts, mine, strict=True):
+        result = results.get(claim)
+        if result is None:
+            found.append(f"{claim!r}: no result from nbn")
+            continue
+        if result.verdict != verdict:
+            found.append(
+                f"{claim!r} stated {result.stated!r}: nbn says {result.verdict!r}, "
+                f"right is {verdict!r} (exact {float(exact(value))!r}, nbn's exact "
+                f"{float(result.exact)!r}, nbn recomputed {result.recomputed!r})"
+            )
+        elif not close(Fraction(result.exact), exact(value)):
+            found.append(
+                f"{claim!r}: nbn's exact {float(result.exact)!r} is not {float(exact(value))!r}"
+                f" (differs by {float(abs(Fraction(result.exact) - exact(value)))!r})"
+            )
+    return generated.text, found
