@@ -208,14 +208,14 @@ class SympyBackend(Backend[Any]):
 
     def binary(self, op: str, a: Any, b: Any) -> Any:
         if op == "+":
-            return self._bounded(a + b)
+            return self._bounded(self.shallow(a + b))
         if op == "-":
-            return self._bounded(a - b)
+            return self._bounded(self.shallow(a - b))
         if op == "*":
-            return self._bounded(a * b)
+            return self._bounded(self.shallow(a * b))
         if self.sign(b) == 0:
             raise DomainError(f"division by zero ({_fmt(a)} / 0)")
-        return self._bounded(a / b)
+        return self._bounded(self.shallow(a / b))
 
     def power(self, a: Any, q: Fraction) -> Any:
         sign = self.sign(a)
@@ -244,10 +244,16 @@ class SympyBackend(Backend[Any]):
         return -a
 
     def shallow(self, a: Any) -> Any:
-        """``a``, or its :meth:`numeric` value if it already holds a transcendental
-        function: a function of a function's exact value is carried as a 60-digit
-        number, since SymPy's evaluation of nested exact ``exp``, ``log`` and ``tanh``
-        takes time exponential in the nesting (about 3x per level)."""
+        """``a``, or its :meth:`numeric` value if it holds a transcendental function.
+
+        Exact where rational (and for square roots of rationals); a value built
+        from ``exp``, ``log`` or ``tanh`` is carried on as a 60-digit number
+        (:data:`WORKING_DIGITS`), since SymPy's evaluation of nested exact
+        transcendental expressions takes time exponential in the nesting (about
+        3x per level: 39 nested sigmoids never finished) and products of sums
+        of them grow with every operation. Values are read to :data:`DIGITS`
+        digits, and :meth:`sign` calls anything below ``1e-45`` zero, so the
+        rounding of the ten guard digits does not show."""
         if isinstance(a, self.sp.Rational) or a.free_symbols:
             return a
         if a.has(self.sp.exp, self.sp.log, self.sp.tanh):

@@ -391,6 +391,10 @@ class _Loader:
                 "expected a name of letters, digits and '_' "
                 f"(not starting with a digit, not a Python keyword), got {name!r}",
             )
+        if name.startswith("__"):
+            raise self.error(
+                table, name, f"expected a name not starting with '__' (Python's own), got {name!r}"
+            )
         if name in _RESERVED:
             raise self.error(table, name, f"expected a name, got the function name {name!r}")
 
