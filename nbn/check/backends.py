@@ -34,6 +34,7 @@ __all__ = [
     "Backend",
     "DomainError",
     "EngineBackend",
+    "Float64OverflowError",
     "FloatBackend",
     "SympyBackend",
     "Watch",
@@ -57,6 +58,11 @@ WORKING_DIGITS = 60
 class DomainError(ValueError):
     """An operation outside its domain (division by zero, log of a non-positive
     number...) or a value too large; the caller adds the file, table and key."""
+
+
+class Float64OverflowError(DomainError):
+    """A float64 oracle overflowed where the exact value may fit: that oracle steps
+    aside for what depends on it (:class:`nbn.check.oracles.StepAside`)."""
 
 
 class Backend(Generic[T]):
@@ -308,9 +314,8 @@ class EngineBackend(Backend[graph.Value]):
         """``v``, or :class:`DomainError` if float64 overflowed to ``inf`` (no exception
         in Python's ``*`` and ``+``)."""
         if isinstance(v.data, float) and not math.isfinite(v.data):
-            raise DomainError(
-                "an intermediate value exceeds float64's range (about 1.8e308), "
-                "beyond what the graph engine (float64) can check"
+            raise Float64OverflowError(
+                "an intermediate value exceeds float64's range (about 1.8e308)"
             )
         return v
 
@@ -331,7 +336,7 @@ class EngineBackend(Backend[graph.Value]):
         except ZeroDivisionError:
             raise DomainError("division by zero in float64 (the graph engine)") from None
         except OverflowError:
-            raise DomainError("a value overflows float64 (the graph engine)") from None
+            raise Float64OverflowError("an intermediate value overflows float64") from None
 
     def _exponent(self, q: Fraction) -> Any:
         if q.denominator == 1:
@@ -341,7 +346,9 @@ class EngineBackend(Backend[graph.Value]):
     def power(self, a: graph.Value, q: Fraction) -> graph.Value:
         try:
             result: graph.Value = a ** self._exponent(q)
-        except (ZeroDivisionError, OverflowError, ValueError) as error:
+        except OverflowError as error:
+            raise Float64OverflowError(f"{a.data!r} ** {q} overflows float64: {error}") from None
+        except (ZeroDivisionError, ValueError) as error:
             raise DomainError(f"{a.data!r} ** {q} fails in float64: {error}") from None
         return self._finite(result)
 
@@ -355,7 +362,9 @@ class EngineBackend(Backend[graph.Value]):
                 return root
             method: Callable[[], graph.Value] = getattr(a, func)
             return method()
-        except (OverflowError, ValueError) as error:
+        except OverflowError as error:
+            raise Float64OverflowError(f"{func}({a.data!r}) overflows float64: {error}") from None
+        except ValueError as error:
             raise DomainError(f"{func}({a.data!r}) fails in float64: {error}") from None
 
 

@@ -38,6 +38,7 @@ from .backends import (
     WORKING_DIGITS,
     DomainError,
     EngineBackend,
+    Float64OverflowError,
     FloatBackend,
     SympyBackend,
     Watch,
@@ -247,11 +248,20 @@ class EngineOracle:
             n: graph.Value(v if symbolic else float(v), label=n) for n, v in givens.items()
         }
         needed = None if only is None else example.depends[only] | {only}
+        #: the names float64 cannot hold here, and why: the engine steps aside for them
+        self.aside: dict[str, str] = {}
         for name in example.order:
             if needed is not None and name not in needed:
                 continue
+            broken = [n for n in expr.names_in(example.define[name]) if n in self.aside]
+            if broken:
+                self.aside[name] = self.aside[broken[0]]
+                continue
             try:
                 node = evaluate(example.define[name], self.backend, self.nodes.__getitem__)
+            except Float64OverflowError as error:
+                self.aside[name] = f"{error} in [define] {name}"
+                continue
             except DomainError as error:
                 raise _fail(example, "define", name, str(error)) from None
             if any(node is known for known in self.nodes.values()):
@@ -263,9 +273,15 @@ class EngineOracle:
             self.nodes[name] = node
         self._grads: dict[str, dict[str, Any]] = {}
 
+    def _step_aside(self, names: list[str]) -> None:
+        for name in names:
+            if name in self.aside:
+                raise StepAside(f"the graph engine computes in float64: {self.aside[name]}")
+
     def gradients(self, f: str) -> dict[str, Any]:
         """``d f / d name`` for every name, from one ``f.backward()`` (floats, or
         formulas with ``symbolic=True``)."""
+        self._step_aside([f])
         if f not in self._grads:
             self.nodes[f].backward()
             # a name f does not depend on is outside f's graph: its gradient is 0
@@ -277,6 +293,13 @@ class EngineOracle:
 
     def value(self, node: expr.Node) -> float:
         """A claim's expression in this world, computed on the engine."""
+        self._step_aside(expr.names_in(node))
+        try:
+            return self._value(node)
+        except Float64OverflowError as error:
+            raise StepAside(f"the graph engine computes in float64: {error}") from None
+
+    def _value(self, node: expr.Node) -> float:
         result = evaluate(
             node,
             self.backend,
@@ -307,7 +330,13 @@ class FloatOracle:
             (name, self.slots[name], compile_floats(example.define[name], self.slots, self.watch))
             for name in example.order
         ]
-        self.values = self.forward({})
+        #: why float64 cannot compute this world (an overflow), if it cannot
+        self.broken: str | None = None
+        try:
+            self.values = self.forward({})
+        except CheckError as error:
+            self.broken = error.problem
+            self.values = {}
 
     def forward(
         self, moved: Mapping[str, Any], code: list[tuple[str, int, Any]] | None = None
@@ -338,6 +367,8 @@ class FloatOracle:
             the derivative curves so fast that halving ``h`` moves the estimate by
             more than half its tolerance (:data:`FD_RTOL`).
         """
+        if self.broken is not None:
+            raise StepAside(f"float64 cannot compute this point: {self.broken}")
         if f == x:
             return 1.0
         x0 = float(self.values[x])
@@ -371,6 +402,8 @@ class FloatOracle:
 
     def value(self, node: expr.Node) -> float:
         """A claim's expression in this world (``grad`` terms by finite differences)."""
+        if self.broken is not None:
+            raise StepAside(f"float64 cannot compute this point: {self.broken}")
         return float(
             evaluate(node, self.backend, self.values.__getitem__, lambda g: self.grad(g.f, g.x))
         )
