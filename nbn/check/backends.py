@@ -438,7 +438,7 @@ def compile_floats(
         arg = compile_floats(node.arg, slots, watch)
         kind = {"relu": "kink", "log": "domain", "sqrt": "domain"}.get(node.func)
         if watch is not None and kind is not None:
-            arg = _watched(arg, kind, node, watch)
+            arg = _watched(arg, kind, node.arg if kind == "kink" else node, watch)
         function = _FLOAT_FUNCTIONS[node.func]
         return lambda v: function(arg(v))
     raise DomainError(f"{expr.to_text(node)} cannot be compiled to floats")
