@@ -375,3 +375,17 @@ def test_the_time_limit_message_speaks_of_after_only_when_the_file_has_it() -> N
         check(example, time_limit=1e-9)
     assert "after(n, e)" not in str(caught.value), repr(str(caught.value))
     assert "time limit" in str(caught.value), repr(str(caught.value))
+
+
+def test_trace_refuses_a_slope_that_does_not_exist_and_handles_long_chains() -> None:
+    from nbn.check import trace
+
+    with pytest.raises(CheckError, match="not differentiable"):
+        trace(
+            loads('title = "t"\n[given]\nb = 0\n[define]\nf = "sqrt(b)"\n[claims]\nf = "0"\n'), "f"
+        )
+    start = time.perf_counter()
+    rows = trace(loads(chain(390, "sigmoid") + '[claims]\na390 = "?"\n'), "a390")
+    assert time.perf_counter() - start < 20  # one diff per edge, not per (edge, name)
+    _, slope = sigmoid_chain(0.5, 390)
+    assert math.isclose(float(rows[0].gradient), slope, rel_tol=1e-11), repr(rows[0])

@@ -111,6 +111,7 @@ class SympyOracle:
             self.values[name] = self._define(name, self.values)
             self._check_magnitude(name)
         self._grads: dict[tuple[str, str], Any] = {}
+        self._partials: dict[tuple[str, str], Any] = {}
         self._scale: float | None = None
         self._numeric: dict[str, Any] | None = None
 
@@ -174,32 +175,40 @@ class SympyOracle:
                 continue
             if self.deadline is not None:
                 self.deadline.check()
-            node = self.example.define[name]
-            moving = [n for n in expr.names_in(node) if n in rates]
-            symbols = {n: sp.Dummy(n) for n in moving}
-            world = {**self._numeric, **symbols}
-            local = self._define(name, world)
-            numeric = local.has(sp.exp, sp.log, sp.tanh)
-            point = {
-                symbols[n]: (
-                    sp.Float(self.values[n].evalf(WORKING_DIGITS), WORKING_DIGITS)
-                    if numeric
-                    else self._numeric[n]
-                )
-                for n in moving
-            }
             total: Any = sp.Integer(0)
-            for n in moving:
-                try:
-                    term = sp.diff(local, symbols[n]).subs(point)
-                except (TypeError, ZeroDivisionError, ValueError) as error:
-                    raise self._not_differentiable(name, n, str(error)) from None
-                if not term.is_number or term.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-                    what = "undefined" if term.has(sp.nan) else "infinite"
-                    raise self._not_differentiable(name, n, f"d {name} / d {n} is {what}")
-                total = total + term * rates[n]
+            for n in expr.names_in(self.example.define[name]):
+                if n in rates:
+                    total = total + self._partial(name, n) * rates[n]
             rates[name] = self.backend.numeric(total)
         return rates[f]
+
+    def _partial(self, name: str, n: str) -> Any:
+        """``d name / d n`` through ``name``'s definition only (every other input held),
+        by SymPy's ``diff`` at this world's values; remembered, so that the gradients
+        of every name (``nbn check --trace``) cost one ``diff`` per edge."""
+        key = (name, n)
+        if key in self._partials:
+            return self._partials[key]
+        sp = self.sp
+        symbol = sp.Dummy(n)
+        if self._numeric is None:
+            self._numeric = {n: self.backend.numeric(v) for n, v in self.values.items()}
+        local = self._define(name, {**self._numeric, n: symbol})
+        # exact where the definition is rational in n; else at a 60-digit value of n,
+        # which SymPy evaluates term by term instead of nesting exact expressions
+        if local.has(sp.exp, sp.log, sp.tanh):
+            point = sp.Float(self.values[n].evalf(WORKING_DIGITS), WORKING_DIGITS)
+        else:
+            point = self._numeric[n]
+        try:
+            term = sp.diff(local, symbol).subs(symbol, point)
+        except (TypeError, ZeroDivisionError, ValueError) as error:
+            raise self._not_differentiable(name, n, str(error)) from None
+        if not term.is_number or term.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+            what = "undefined" if term.has(sp.nan) else "infinite"
+            raise self._not_differentiable(name, n, f"d {name} / d {n} is {what}")
+        self._partials[key] = term
+        return term
 
     def _not_differentiable(self, name: str, n: str, why: str) -> DomainError:
         value = self.values[n]

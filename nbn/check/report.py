@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import graph
-from .backends import to_fraction
+from .backends import DomainError, to_fraction
 from .checker import ClaimResult, Report
 from .errors import CheckError
 from .load import WorkedExample
@@ -159,7 +159,10 @@ def trace(example: WorkedExample, of: str | None = None) -> list[TraceRow]:
     rows = []
     for name in example.names:
         depends = name == root or name in example.depends[root]
-        gradient = to_fraction(oracle.grad(root, name)) if depends else Fraction(0)
+        try:
+            gradient = to_fraction(oracle.grad(root, name)) if depends else Fraction(0)
+        except DomainError as error:  # e.g. sqrt at 0: the value exists, the slope does not
+            raise CheckError(example.file, None, "--of", f"{error}") from None
         given = example.given.get(name)
         rows.append(
             TraceRow(
