@@ -204,6 +204,8 @@ def to_svg(example: WorkedExample, of: str | None = None, **options: Any) -> str
     """
     root = _of(example, of)
     engine = EngineOracle(example, {n: float(p.value) for n, p in example.given.items()})
+    if root in engine.aside:
+        raise CheckError(example.file, None, "--svg", f"cannot draw: {engine.aside[root]}")
     params = set(example.train.params) if example.train is not None else set()
     data = frozenset(n for n in example.given if n not in params) if params else frozenset()
     nodes = {n: v for n, v in engine.nodes.items() if n == root or n in example.depends[root]}
