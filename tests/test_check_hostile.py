@@ -389,3 +389,14 @@ def test_trace_refuses_a_slope_that_does_not_exist_and_handles_long_chains() -> 
     assert time.perf_counter() - start < 20  # one diff per edge, not per (edge, name)
     _, slope = sigmoid_chain(0.5, 390)
     assert math.isclose(float(rows[0].gradient), slope, rel_tol=1e-11), repr(rows[0])
+
+
+def test_finite_differences_step_aside_where_the_step_is_too_coarse() -> None:
+    toml = (
+        'title = "t"\n[given]\nx = "1e-5"\n[define]\nf = "1/x"\n[claims]\n"grad(f, x)" = "-1e10"\n'
+    )
+    result = one(toml, "grad(f, x)")
+    # d(1/x)/dx = -1/x^2 = -1e10; with h = 1e-6 the central difference is -1/(x^2 - h^2),
+    # 1% off: no pole is crossed, but the step is far too coarse for this curvature
+    assert result.verdict == "agrees", repr(result)
+    assert "too coarse" in result.aside["finite-difference"], repr(result.aside)
