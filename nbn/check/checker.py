@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import decimal
+import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -13,7 +15,7 @@ from typing import Any
 
 from . import expr
 from .backends import DomainError, to_fraction
-from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
+from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded, deeper_recursion
 from .causes import Slip, batch_size, scalar_causes
 from .derivation import Derivation
 from .errors import CheckError
@@ -24,6 +26,7 @@ from .oracles import (
     FD_RTOL,
     EngineOracle,
     FloatOracle,
+    StepAside,
     SympyOracle,
     agree,
     where_computed,
@@ -33,6 +36,15 @@ from .train import run as train_run
 from .verdict import judge
 
 __all__ = ["ClaimResult", "Report", "check_example"]
+
+
+def _json_number(q: Fraction) -> float | str:
+    """``q`` as a float, or as 17 significant digits in a string where it is beyond
+    float64 (a step redone from a wrongly stated input can be: 1e300 squared)."""
+    if abs(q) <= Fraction(repr(sys.float_info.max)):
+        return float(q)
+    with decimal.localcontext(decimal.Context(prec=17)):
+        return str(decimal.Decimal(q.numerator) / decimal.Decimal(q.denominator))
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,9 @@ class ClaimResult:
         its stated value from the stated inputs when the right step does not (a
         hint, never a verdict); usually one, several only when they tie; empty
         when none does, and for every other verdict.
+    aside : dict of str to str
+        The oracles that stepped aside at this point, and why (finite
+        differences where the step straddles relu's kink or a pole).
     """
 
     file: str
@@ -104,6 +119,7 @@ class ClaimResult:
     def likely_cause(self) -> tuple[str, ...]:
         """The identifiers of :attr:`likely` (``"sign"``, ``"factor-m"``, ...)."""
         return tuple(s.cause for s in self.likely)
+    aside: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -124,13 +140,16 @@ class ClaimResult:
             "expected": self.expected,
             "ok": self.ok,
             "oracles": {} if hidden else dict(self.oracles),
-            "recomputed": None if hidden or self.recomputed is None else float(self.recomputed),
+            "recomputed": None
+            if hidden or self.recomputed is None
+            else _json_number(self.recomputed),
             "inputs": list(self.inputs),
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
             "cause": self.cause,
             "likely_cause": list(self.likely_cause),
             "likely_cause_text": " or ".join(s.phrase for s in self.likely) or None,
+            "aside": dict(self.aside),
         }
 
 
@@ -244,15 +263,25 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     start = time.perf_counter()
     deadline = Deadline(time_limit)
     try:
-        with deadline.armed():
+        with deadline.armed(), deeper_recursion():
             results = _check(example, deadline)
     except TimeLimitExceeded:
+        advice = "fewer or smaller after(n, e) steps, " if example.max_steps() else ""
         raise CheckError(
             example.file,
             None,
             None,
             f"expected the check to finish within {time_limit:g} s (the time limit), "
-            "stopped; fewer or smaller after(n, e) steps, or a larger --time-limit",
+            f"stopped; {advice}shorter expressions, or a larger --time-limit",
+        ) from None
+    except (RecursionError, MemoryError) as error:
+        what = "memory" if isinstance(error, MemoryError) else "nesting depth"
+        raise CheckError(
+            example.file,
+            None,
+            None,
+            f"expected a file nbn can check within its {what} limit, got one past it; "
+            "fewer nested functions or a shorter chain of definitions",
         ) from None
     return Report(example, results, time.perf_counter() - start)
 
@@ -267,11 +296,14 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
     worlds = _Worlds(example, trajectories, exact_worlds, deadline)
     exacts: list[Fraction] = []
     oracles: list[dict[str, float]] = []
+    asides: list[dict[str, str]] = []
     for claim in example.claims:
         deadline.check()
-        exact, values = _claim_oracles(example, worlds, claim)
+        stepped: dict[str, str] = {}
+        exact, values = _claim_oracles(example, worlds, claim, stepped)
         exacts.append(exact)
         oracles.append(values)
+        asides.append(stepped)
     if exact_worlds is not None:
         _decide_trained(example, exact_worlds, exacts)
     ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
@@ -326,6 +358,7 @@ def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
                 cause=cause,
                 likely=likely.get(index, ()),
+                aside=asides[index],
             )
         )
     return tuple(results)
@@ -415,9 +448,10 @@ def _enclose(example: WorkedExample, exact: ExactWorlds, claim: Claim) -> tuple[
 
 
 def _claim_oracles(
-    example: WorkedExample, worlds: _Worlds, claim: Claim
+    example: WorkedExample, worlds: _Worlds, claim: Claim, aside: dict[str, str]
 ) -> tuple[Fraction, dict[str, float]]:
-    """The exact value of one claim and every oracle's value, checked to agree.
+    """The exact value of one claim and every oracle's value, checked to agree (an
+    oracle that cannot judge this point steps aside: in ``aside``, with why).
 
     Each ``after(n, e)`` in the claim is ``e`` in world ``n``, the rest of it in
     world 0, in every oracle. A claim reading a trained world is judged on the
@@ -431,12 +465,16 @@ def _claim_oracles(
     try:
         world = worlds.sympy(0)
         sympy_value = to_fraction(world.value(node, worlds.sympy))
-        values = {
-            "sympy": float(sympy_value),
-            "graph-engine": worlds.engine(0).value(node, worlds.engine),
-        }
+        values = {"sympy": float(sympy_value)}
+        try:
+            values["graph-engine"] = worlds.engine(0).value(node, worlds.engine)
+        except StepAside as reason:
+            aside["graph-engine"] = str(reason)
         if trained or expr.grads_in(node):
-            values["finite-difference"] = worlds.floats(0).value(node, worlds.floats)
+            try:
+                values["finite-difference"] = worlds.floats(0).value(node, worlds.floats)
+            except StepAside as reason:
+                aside["finite-difference"] = str(reason)
     except DomainError as error:
         raise CheckError(
             example.file,
