@@ -256,11 +256,11 @@ def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
     # the exponent of the last printed digit (never a unit of 1 or more: an integer
     # written with an exponent, "0e3", is left to the hostile corpus)
     k = min(int(magnitude) - rng.randint(1, 6), -1)
-    unit = Fraction(10) ** k
     base = r if (r is not None and rng.random() < 0.8) else e
     tie = _tie_exponent(base)
     if tie is not None and rng.random() < 0.5:
         k = tie  # a value exactly half-way at this digit: both neighbours agree
+    unit = Fraction(10) ** k
     choice = rng.choices(
         ["round", "truncate", "off", "flip", "far", "integer", "fraction", "?"],
         weights=[6, 2, 3, 1, 1, 1, 1, 1],
