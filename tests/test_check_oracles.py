@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from nbn import graph
@@ -65,6 +65,8 @@ def _sympy(node: Node) -> tuple[float, float]:
 
 @settings(max_examples=150, deadline=None)
 @given(EXPRESSIONS)
+# found under --hypothesis-seed=11: sqrt at 0, where the engine divided by zero
+@example(Unary("-", Unary("-", Call("sqrt", Binary("-", Name("a"), Name("a"))))))
 def test_random_expressions_round_trip_into_engine_and_sympy(node: Node) -> None:
     text = to_text(node)
     parsed = parse(text)
