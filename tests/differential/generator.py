@@ -287,7 +287,17 @@ def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
 
 
 def generate(rng: random.Random) -> Generated:
-    """One random file and what the generator knows about it."""
+    """One random file and what the generator knows about it (drawn again, from the
+    same random stream, while a claim is not defined: a gradient of sqrt at 0)."""
+    for _ in range(100):
+        try:
+            return _generate(rng)
+        except (UndefinedError, ZeroDivisionError):
+            continue
+    raise RuntimeError("no well-posed file in 100 draws")
+
+
+def _generate(rng: random.Random) -> Generated:
     training = rng.random() < 0.6
     ex = _draw_example(rng, training)
     trees = _claim_trees(rng, ex)
