@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pytest
 
-from nbn.check import check_text
+from nbn.check import CheckError, check_text
 
 HEADER = 'title = "hand-derived case"\n'
 
@@ -267,3 +267,24 @@ def test_a_local_derivative_written_in_the_nodes_own_rounded_value_is_fair() -> 
     assert report.result("grad(L, z)").recomputed == Fraction(-79625, 1000000)
     assert report.first_wrong == ()
     assert set(report.result("grad(L, z)").inputs) == {"y_hat", "grad(L, y_hat)"}
+
+
+def test_a_stated_integer_means_exactly_that_integer() -> None:
+    # grad(L, w) = w - 1 = -0.7 at w = 0.3 (L = (1 - w)**2 / 2): a hand-worked "0" is
+    # not "zero to the nearest unit", and "-1" is not -0.7 rounded
+    head = 'title = "t"\n[given]\nw = "0.3"\n[define]\nL = "(1 - w)**2 / 2"\n[claims]\n'
+    for stated in ("0", "-1", "-0e3"):
+        report = check_text(head + f'"grad(L, w)" = "{stated}"\n')
+        assert report.results[0].verdict == "wrong", (stated, report.results[0].verdict)
+    exact = check_text(head + '"2 * w - 1" = "0"\n"3*w/w" = 3\n"w" = "0.3"\n')
+    assert [r.verdict for r in exact.results] == ["wrong", "agrees", "agrees"]
+    # 2*0.3 - 1 = -0.4: "0" is wrong, "-0.4" and "0e3" (zero) differ as written
+    assert check_text(head + '"1 - 2*w - 0.4" = "0e3"\n').results[0].verdict == "agrees"
+
+
+def test_zero_with_a_large_exponent_does_not_agree_with_everything() -> None:
+    head = 'title = "t"\n[given]\nx = "123.456"\n[claims]\n'
+    assert check_text(head + 'x = "0e3"\n').results[0].verdict == "wrong"
+    assert check_text(head + '"-x" = "0e3"\n').results[0].verdict == "wrong"
+    with pytest.raises(CheckError, match="exponent"):
+        check_text(head + 'x = "0e9999"\n')

@@ -79,32 +79,36 @@ def evaluate(
     backend: Backend[T],
     name: Callable[[str], T],
     grad: Callable[[expr.Grad], T] | None = None,
+    after: Callable[[expr.After], T] | None = None,
 ) -> T:
-    """The value of ``node``: names from ``name``, ``grad(f, x)`` terms from ``grad``.
+    """The value of ``node``: names from ``name``, ``grad(f, x)`` terms from ``grad``,
+    ``after(n, e)`` terms from ``after`` (the caller computes ``e`` in world ``n``;
+    everything around it is read through ``name`` and ``grad``, in the caller's world).
 
-    Recursive; the parser's bounds keep the depth small. ``after`` is resolved
-    by the caller (it changes the world the names are read in).
+    Recursive; the parser's bounds keep the depth small.
     """
     if isinstance(node, expr.Num):
         return backend.number(node.value)
     if isinstance(node, expr.Name):
         return name(node.id)
     if isinstance(node, expr.Unary):
-        inner = evaluate(node.operand, backend, name, grad)
+        inner = evaluate(node.operand, backend, name, grad, after)
         return backend.negate(inner) if node.op == "-" else inner
     if isinstance(node, expr.Binary):
-        left = evaluate(node.left, backend, name, grad)
+        left = evaluate(node.left, backend, name, grad, after)
         if node.op == "**":
             return backend.power(left, expr.constant_value(node.right, "the exponent"))
-        return backend.binary(node.op, left, evaluate(node.right, backend, name, grad))
+        return backend.binary(node.op, left, evaluate(node.right, backend, name, grad, after))
     if isinstance(node, expr.Call):
-        return backend.call(node.func, evaluate(node.arg, backend, name, grad))
+        return backend.call(node.func, evaluate(node.arg, backend, name, grad, after))
     if isinstance(node, expr.Grad):
         if grad is None:
             raise DomainError(f"grad({node.f}, {node.x}) is allowed in [claims] only")
         return grad(node)
     if isinstance(node, expr.After):
-        return evaluate(node.body, backend, name, grad)
+        if after is None:
+            raise DomainError(f"after({node.n}, ...) is allowed in [claims] only")
+        return after(node)
     raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
 

@@ -16,6 +16,7 @@ from .backends import DomainError, to_fraction
 from .bounds import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
 from .derivation import Derivation
 from .errors import CheckError
+from .exact import ExactWorlds, UndecidableError, decide
 from .load import Claim, WorkedExample
 from .oracles import (
     ENGINE_RTOL,
@@ -47,8 +48,10 @@ class ClaimResult:
     stated : str
         The stated value as written (``"?"`` if not filled in yet).
     exact : Fraction
-        The exact value (50 significant digits where irrational; after ``n``
-        training steps, the float64 run's value).
+        The exact value (50 significant digits where irrational; a claim that
+        reads ``after(n, e)``: exact where the training is rational, else the
+        midpoint of a proven enclosure that decides the verdict, see
+        :mod:`nbn.check.exact`).
     verdict : str
         ``agrees``, ``truncated``, ``carried``, ``last-digit``, ``wrong`` or
         ``unanswered`` (see :mod:`nbn.check.verdict`).
@@ -56,7 +59,9 @@ class ClaimResult:
         The verdict the file's ``[expect]`` table expects.
     oracles : dict of str to float
         Each oracle's value: ``sympy``, ``graph-engine``, and
-        ``finite-difference`` for gradients and ``after``.
+        ``finite-difference`` for gradients and ``after``; for ``after`` also
+        ``exact``, the exact rational run or proven enclosure the verdict is
+        decided on (:mod:`nbn.check.exact`).
     recomputed : Fraction or None
         The step redone from the author's stated inputs.
     inputs : tuple of str
@@ -160,10 +165,15 @@ class _Worlds:
     """The oracles of each world, built on first use."""
 
     def __init__(
-        self, example: WorkedExample, trajectories: Trajectories | None, deadline: Deadline
+        self,
+        example: WorkedExample,
+        trajectories: Trajectories | None,
+        exact: ExactWorlds | None,
+        deadline: Deadline,
     ) -> None:
         self.example = example
         self.trajectories = trajectories
+        self.exact = exact
         self.deadline = deadline
         self._sympy: dict[int, SympyOracle] = {}
         self._engine: dict[int, EngineOracle] = {}
@@ -176,10 +186,10 @@ class _Worlds:
 
     def sympy(self, steps: int) -> SympyOracle:
         if steps not in self._sympy:
-            if self.trajectories is None:
+            if self.exact is None or not steps:
                 exact = {n: p.value for n, p in self.example.given.items()}
-            else:
-                exact = self.trajectories.exact_givens(self.example, steps)
+            else:  # exact, or the proven enclosures' midpoints
+                exact = self.exact.givens(steps)
             self._sympy[steps] = SympyOracle(self.example, exact, steps, self.deadline)
         return self._sympy[steps]
 
@@ -194,10 +204,9 @@ class _Worlds:
         return self._float[steps]
 
 
-def _steps(node: expr.Node) -> tuple[int, expr.Node]:
-    if isinstance(node, expr.After):
-        return node.n, node.body
-    return 0, node
+def _trained_steps(node: expr.Node) -> set[int]:
+    """The worlds other than the givens' that a claim reads (``after(n, e)``, n > 0)."""
+    return {a.n for a in expr.afters_in(node) if a.n}
 
 
 def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT) -> Report:
@@ -230,19 +239,20 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
 def _check(example: WorkedExample, deadline: Deadline) -> tuple[ClaimResult, ...]:
     wanted: set[int] = set()
     for claim in example.claims:
-        steps, _ = _steps(claim.node)
-        if steps:
+        for steps in _trained_steps(claim.node):
             wanted |= {steps, steps - 1}
     trajectories = train_run(example, wanted, deadline) if wanted else None
-    worlds = _Worlds(example, trajectories, deadline)
+    exact_worlds = ExactWorlds(example, wanted, deadline) if wanted else None
+    worlds = _Worlds(example, trajectories, exact_worlds, deadline)
     exacts: list[Fraction] = []
     oracles: list[dict[str, float]] = []
     for claim in example.claims:
         deadline.check()
-        steps, body = _steps(claim.node)
-        exact, values = _claim_oracles(example, worlds, claim.text, steps, body)
+        exact, values = _claim_oracles(example, worlds, claim)
         exacts.append(exact)
         oracles.append(values)
+    if exact_worlds is not None:
+        _decide_trained(example, exact_worlds, exacts)
     ways = [Derivation(example, worlds.sympy), Derivation(example, worlds.sympy, own_values=True)]
     count = len(example.claims)
     redone = [[way.recompute(i) for way in ways] for i in range(count)]
@@ -334,29 +344,88 @@ def _upstream(inputs: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
     return out
 
 
-def _claim_oracles(
-    example: WorkedExample, worlds: _Worlds, text: str, steps: int, body: expr.Node
-) -> tuple[Fraction, dict[str, float]]:
-    """The exact value of one claim and every oracle's value, checked to agree."""
+def _enclose(example: WorkedExample, exact: ExactWorlds, claim: Claim) -> tuple[Fraction, Fraction]:
     try:
-        exact_world = worlds.sympy(steps)
-        exact = to_fraction(exact_world.value(body))
-        values = {"sympy": float(exact), "graph-engine": worlds.engine(steps).value(body)}
-        if steps or expr.grads_in(body):
-            values["finite-difference"] = worlds.floats(steps).value(body)
+        return exact.enclosure(claim.node)
+    except UndecidableError as error:
+        raise CheckError(
+            example.file,
+            "claims",
+            claim.text,
+            f"cannot decide the value after training: {error}",
+            claim.line,
+        ) from None
+
+
+def _claim_oracles(
+    example: WorkedExample, worlds: _Worlds, claim: Claim
+) -> tuple[Fraction, dict[str, float]]:
+    """The exact value of one claim and every oracle's value, checked to agree.
+
+    Each ``after(n, e)`` in the claim is ``e`` in world ``n``, the rest of it in
+    world 0, in every oracle. A claim reading a trained world is judged on the
+    exact oracle (:mod:`nbn.check.exact`): the three float64 runs must agree with
+    it within :data:`~nbn.check.train.AFTER_RTOL` (SymPy, computing in the exact
+    world, within :data:`~nbn.check.oracles.ENGINE_RTOL`).
+    """
+    node, text = claim.node, claim.text
+    trained = _trained_steps(node)
+    where = where_computed(max(trained)) if len(trained) == 1 else ""
+    try:
+        world = worlds.sympy(0)
+        sympy_value = to_fraction(world.value(node, worlds.sympy))
+        values = {
+            "sympy": float(sympy_value),
+            "graph-engine": worlds.engine(0).value(node, worlds.engine),
+        }
+        if trained or expr.grads_in(node):
+            values["finite-difference"] = worlds.floats(0).value(node, worlds.floats)
     except DomainError as error:
         raise CheckError(
             example.file,
             "claims",
             text,
-            f"{error} while computing the claim{where_computed(steps)}",
+            f"{error} while computing the claim{where}",
             example.line("claims", text),
         ) from None
-    tolerances = (
-        {"graph-engine": ENGINE_RTOL, "finite-difference": FD_RTOL}
-        if not steps
-        else dict(AFTER_RTOL)
-    )
-    others = {k: v for k, v in values.items() if k != "sympy"}
-    agree(text, exact, others, exact_world.scale(), tolerances)
-    return exact, values
+    if not trained or worlds.exact is None:
+        others = {k: v for k, v in values.items() if k != "sympy"}
+        tolerances = {"graph-engine": ENGINE_RTOL, "finite-difference": FD_RTOL}
+        agree(text, sympy_value, others, world.scale(), tolerances)
+        return sympy_value, values
+    low, high = _enclose(example, worlds.exact, claim)
+    middle = (low + high) / 2
+    scale = max(worlds.sympy(n).scale() for n in trained | {0})
+    agree(text, middle, values, scale, {"sympy": ENGINE_RTOL, **AFTER_RTOL})
+    return middle, {**values, "exact": float(middle)}
+
+
+def _decide_trained(example: WorkedExample, exact: ExactWorlds, exacts: list[Fraction]) -> None:
+    """Replace each trained claim's value by one that decides its verdict (in place):
+    the exact value, or a point of an enclosure holding no rounding boundary of the
+    stated digits, refining the precision while one does (:func:`nbn.check.exact.decide`)."""
+    pending = [i for i, c in enumerate(example.claims) if _trained_steps(c.node)]
+    while pending:
+        undecided = []
+        for i in pending:
+            claim = example.claims[i]
+            low, high = _enclose(example, exact, claim)
+            decided = decide(claim.stated, low, high)
+            if decided is None:
+                undecided.append(i)
+            else:
+                exacts[i] = decided
+        if undecided and not exact.refine():
+            claim = example.claims[undecided[0]]
+            low, high = _enclose(example, exact, claim)
+            raise CheckError(
+                example.file,
+                "claims",
+                claim.text,
+                f"cannot decide the verdict on {claim.stated_text!r}: the value after training "
+                f"is proven to lie in [{float(low)!r}, {float(high)!r}] (at {exact.precision} "
+                "bits), which holds a rounding boundary of the stated digits; state more "
+                "digits or fewer",
+                claim.line,
+            )
+        pending = undecided

@@ -220,4 +220,9 @@ class Derivation:
             used.update(reads)
             return value
 
-        return evaluate(node, self.backend, lookup, gradient), frozenset(used)
+        def after(a: expr.After) -> Any:  # e in world n, the rest in this world
+            value, reads = self._expression(a.body, a.n)
+            used.update(reads)
+            return value
+
+        return evaluate(node, self.backend, lookup, gradient, after), frozenset(used)

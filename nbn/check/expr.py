@@ -44,6 +44,7 @@ __all__ = [
     "Node",
     "Num",
     "Unary",
+    "afters_in",
     "constant_value",
     "derivative",
     "grads_in",
@@ -371,6 +372,20 @@ def grads_in(node: Node) -> list[Grad]:
         return grads_in(node.arg)
     if isinstance(node, After):
         return grads_in(node.body)
+    return []
+
+
+def afters_in(node: Node) -> list[After]:
+    """The ``after(n, e)`` terms of an expression, in order (anywhere in it, not only
+    at the top: ``2 * after(1, w)`` holds one)."""
+    if isinstance(node, After):
+        return [node]
+    if isinstance(node, Unary):
+        return afters_in(node.operand)
+    if isinstance(node, Binary):
+        return afters_in(node.left) + afters_in(node.right)
+    if isinstance(node, Call):
+        return afters_in(node.arg)
     return []
 
 

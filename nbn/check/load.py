@@ -157,7 +157,7 @@ class WorkedExample:
 
     def max_steps(self) -> int:
         """The largest ``n`` of the file's ``after(n, e)`` claims (0 if none)."""
-        return max((c.node.n for c in self.claims if isinstance(c.node, expr.After)), default=0)
+        return max((a.n for c in self.claims for a in expr.afters_in(c.node)), default=0)
 
 
 def load(path: str | Path) -> WorkedExample:
@@ -562,14 +562,14 @@ class _Loader:
                     f"expected grad({g.f}, x) with x something "
                     f"{g.f!r} depends on, got {g.x!r}, which {g.f!r} does not read",
                 )
-        if isinstance(node, expr.After):
+        for after in expr.afters_in(node):  # anywhere in the claim, not only at its top
             if train is None:
                 raise self.error(
                     "claims", text, "expected a [train] table for after(n, e), got none"
                 )
-            if node.n > MAX_STEPS:
+            if after.n > MAX_STEPS:
                 raise self.error(
                     "claims",
                     text,
-                    f"expected at most {MAX_STEPS} steps in after(n, e), got {node.n}",
+                    f"expected at most {MAX_STEPS} steps in after(n, e), got {after.n}",
                 )

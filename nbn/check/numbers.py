@@ -10,7 +10,8 @@ Accepted forms (strings, or TOML numbers, whose text is kept as printed through
 ========================  =======================  =====================
 text                      exact value              unit of the last digit
 ========================  =======================  =====================
-``"-3"``, TOML ``-3``     -3                       1
+``"-3"``, TOML ``-3``     -3                       none (exactly -3)
+``"3.0"``                 3                        1/10
 ``"0.05"``, ``0.05``      1/20                     1/100
 ``"5e-3"``                1/200                    1/1000
 ``"1.20e-2"``             3/250                    1/10000
@@ -19,7 +20,16 @@ text                      exact value              unit of the last digit
 ========================  =======================  =====================
 
 A fraction states an exact value, not digits: it agrees only with that exact
-value. TOML's ``inf`` and ``nan`` are refused, as are ``_`` separators in strings.
+value. So does an integer written without a decimal point or an exponent
+(``"0"``, ``"3"``, TOML ``3``): a learner who writes 0 means zero, not "zero to
+the nearest unit"; ``"3.0"`` states one decimal. A zero mantissa with an exponent
+(``"0e3"``) is exactly zero as well; other mantissas with an exponent keep their
+significant digits (``"5e-3"``: unit 1/1000).
+
+Only ASCII digits are read (no Arabic-Indic or full-width digits), and an exponent
+is at most :data:`MAX_EXPONENT` in size: a number beyond float64's range cannot be
+judged against values computed in float64. TOML's ``inf`` and ``nan`` are refused,
+as are ``_`` separators in strings.
 """
 
 from __future__ import annotations
@@ -40,10 +50,14 @@ __all__ = [
 #: The stated value of a claim not filled in yet.
 UNANSWERED = "?"
 
-_DECIMAL = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$")
-_FRACTION = re.compile(r"^([+-]?\d+)\s*/\s*(\d+)$")
+# [0-9], not \d: \d matches every Unicode digit ("٠.٥", full-width "０")
+_DECIMAL = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$", re.ASCII)
+_FRACTION = re.compile(r"^([+-]?[0-9]+)[ \t]*/[ \t]*([0-9]+)$", re.ASCII)
 #: Digits a printed number may have: far beyond float64, far below trouble.
 MAX_DIGITS = 100
+#: Largest exponent in size (``"1e300"``): float64 reaches about 1.8e308, and the
+#: checker judges values no larger than 1e300 (:data:`nbn.check.bounds.MAX_MAGNITUDE`).
+MAX_EXPONENT = 300
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,8 @@ class Printed:
         Its exact value.
     unit : Fraction or None
         One unit of the last printed digit (``Fraction(1, 100)`` for ``"0.20"``);
-        ``None`` for a fraction such as ``"1/10"``, which states an exact value.
+        ``None`` for a number that states an exact value: a fraction such as
+        ``"1/10"`` or an integer such as ``"3"``.
     """
 
     text: str
@@ -90,7 +105,7 @@ def parse_number(raw: object) -> Printed:
     if isinstance(raw, int):
         if len(str(abs(raw))) > MAX_DIGITS:
             raise ValueError(f"expected a number of at most {MAX_DIGITS} digits, got {raw}")
-        return Printed(str(raw), Fraction(raw), Fraction(1))
+        return Printed(str(raw), Fraction(raw), None)  # an integer means exactly itself
     if isinstance(raw, TomlFloat):
         text = raw.text.replace("_", "")
         if text.lstrip("+-") in ("inf", "nan"):
@@ -124,12 +139,20 @@ def _parse_text(text: str, shown: str) -> Printed:
     if not decimal or not (decimal.group(2) or decimal.group(3)):
         raise ValueError(f"{expected}, got {shown!r}")
     sign, whole, frac, exponent = decimal.groups()
-    frac = frac or ""
-    digits = int((whole or "0") + frac)
-    scale = int(exponent or 0) - len(frac)
-    unit = Fraction(10) ** scale
-    value = digits * unit
-    return Printed(text, -value if sign == "-" else value, unit)
+    if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
+        raise ValueError(
+            f"expected an exponent between -{MAX_EXPONENT} and {MAX_EXPONENT} (values beyond "
+            f"float64's range cannot be judged), got {shown!r}"
+        )
+    digits = int((whole or "0") + (frac or ""))
+    scale = int(exponent or 0) - len(frac or "")
+    value = digits * Fraction(10) ** scale
+    value = -value if sign == "-" else value
+    if frac is None and (exponent is None or digits == 0):
+        # "3", "-0", "0e3": an integer (or a zero) written without a decimal point
+        # states exactly that value, not a value rounded to the units
+        return Printed(text, value, None)
+    return Printed(text, value, Fraction(10) ** scale)
 
 
 def round_to_unit(x: Fraction, unit: Fraction) -> tuple[Fraction, ...]:

@@ -26,7 +26,7 @@ they differ by more than the stated tolerances, which would be a bug in nbn:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -156,9 +156,13 @@ class SympyOracle:
         derivative = self.sp.diff(world[f], symbol)
         return derivative.subs(symbol, self.values[x])
 
-    def value(self, node: expr.Node) -> Any:
-        """The exact value of a claim's expression in this world."""
-        return evaluate(node, self.backend, self.values.__getitem__, lambda g: self.grad(g.f, g.x))
+    def value(self, node: expr.Node, world: Callable[[int], SympyOracle] | None = None) -> Any:
+        """The value of a claim's expression in this world; each ``after(n, e)`` in it
+        is ``e`` in ``world(n)``."""
+        after = None if world is None else (lambda a: world(a.n).value(a.body))
+        return evaluate(
+            node, self.backend, self.values.__getitem__, lambda g: self.grad(g.f, g.x), after
+        )
 
     def scale(self) -> float:
         """The largest magnitude among the world's values (at least 1)."""
@@ -219,13 +223,16 @@ class EngineOracle:
             }
         return self._grads[f]
 
-    def value(self, node: expr.Node) -> float:
-        """A claim's expression in this world, computed on the engine."""
+    def value(self, node: expr.Node, world: Callable[[int], EngineOracle] | None = None) -> float:
+        """A claim's expression in this world, computed on the engine; each
+        ``after(n, e)`` in it is ``e`` in ``world(n)``."""
+        after = None if world is None else (lambda a: graph.Value(world(a.n).value(a.body)))
         result = evaluate(
             node,
             self.backend,
             self.nodes.__getitem__,
             lambda g: graph.Value(float(self.gradients(g.f)[g.x])),
+            after,
         )
         return float(result.data)
 
@@ -273,10 +280,14 @@ class FloatOracle:
         up, down = np.broadcast_to(moved[f], (2,))
         return float((up - down) / (2 * h))
 
-    def value(self, node: expr.Node) -> float:
-        """A claim's expression in this world (``grad`` terms by finite differences)."""
+    def value(self, node: expr.Node, world: Callable[[int], FloatOracle] | None = None) -> float:
+        """A claim's expression in this world (``grad`` terms by finite differences);
+        each ``after(n, e)`` in it is ``e`` in ``world(n)``."""
+        after = None if world is None else (lambda a: world(a.n).value(a.body))
         return float(
-            evaluate(node, self.backend, self.values.__getitem__, lambda g: self.grad(g.f, g.x))
+            evaluate(
+                node, self.backend, self.values.__getitem__, lambda g: self.grad(g.f, g.x), after
+            )
         )
 
 

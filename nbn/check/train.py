@@ -21,6 +21,10 @@ independent runs, which must agree:
 Tolerances after ``n`` steps (see :data:`AFTER_RTOL`): every step rounds in
 float64 and gradient descent carries the rounding on, so the runs drift apart
 slowly; finite differences add their own truncation error each step.
+
+These float64 runs are the cross-check. The value a verdict is decided on comes
+from :mod:`nbn.check.exact` (exact rationals, or a proven enclosure), which the
+three runs must agree with within the same tolerances.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -65,13 +68,6 @@ class Trajectories:
         values = {name: float(p.value) for name, p in example.given.items()}
         if steps:
             values.update(self.states[oracle][steps])
-        return values
-
-    def exact_givens(self, example: WorkedExample, steps: int) -> dict[str, Fraction]:
-        """The givens of world ``steps``, exact; trained parameters are the SymPy run's floats."""
-        values = {name: p.value for name, p in example.given.items()}
-        if steps:
-            values.update({k: Fraction(v) for k, v in self.states["sympy"][steps].items()})
         return values
 
 

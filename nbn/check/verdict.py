@@ -25,8 +25,9 @@ The rules, in order of precedence (the first that holds is the verdict):
    wrong; what differs came in with the inputs.
 6. ``wrong``: none of these: the error was made in this step.
 
-A stated fraction (``"1/3"``) has no unit: it agrees only when it equals ``E``,
-is carried when it equals ``R`` from a wrong input, and is wrong otherwise.
+A stated fraction (``"1/3"``) or integer (``"0"``, ``"3"``: see
+:mod:`nbn.check.numbers`) has no unit: it agrees only when it equals ``E``, is
+carried when it equals ``R`` from a wrong input, and is wrong otherwise.
 ``unanswered`` is the verdict of a ``"?"`` (not filled in yet). A claim with no
 stated direct inputs has ``R = E``, so rules 3 and 5 add nothing.
 """
