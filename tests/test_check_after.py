@@ -188,16 +188,17 @@ def test_a_sigmoid_value_stated_to_twenty_digits_is_judged_on_them() -> None:
 
 
 def test_an_enclosure_on_a_rounding_boundary_cannot_be_decided() -> None:
-    # b - b is exactly 0 and sigmoid(0) exactly 1/2, but b after a step is a ball, so
-    # the claim is only enclosed around 0.5; stated "0.4", 0.5 is exactly one unit off
-    # (the boundary S + u between "last-digit" and "wrong"): no precision decides, and
-    # nbn says so
-    claim = "after(1, sigmoid(b - b))"
-    with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.4'"):
-        check_text(SIGMOID + f'"{claim}" = "0.4"\n')
-    # away from a boundary the same enclosure decides: 0.50 agrees, 0.3 is wrong
-    assert _report({claim: "0.50"}, SIGMOID)[claim][0] == "agrees"
-    assert _report({claim: "0.3"}, SIGMOID)[claim][0] == "wrong"
+    # sigmoid(b) + sigmoid(-b) is exactly 1 for every b, but b after two steps is a
+    # ball (the first step is exact: w x + b = 0.2 * 1.5 - 0.3 = 0), and intervals do
+    # not see the identity: the claim is only enclosed around 1. Stated "0.9", 1 is
+    # exactly one unit off (the boundary S + u between "last-digit" and "wrong"): no
+    # precision decides, and nbn says so
+    claim = "after(2, sigmoid(b) + sigmoid(-b))"
+    with pytest.raises(CheckError, match=r"cannot decide the verdict on '0\.9'"):
+        check_text(SIGMOID + f'"{claim}" = "0.9"\n')
+    # away from a boundary the same enclosure decides: 1.00 agrees, 0.8 is wrong
+    assert _report({claim: "1.00"}, SIGMOID)[claim][0] == "agrees"
+    assert _report({claim: "0.8"}, SIGMOID)[claim][0] == "wrong"
 
 
 def test_a_parameter_with_an_exactly_zero_gradient_stays_exact() -> None:
@@ -292,3 +293,58 @@ def test_an_expression_around_a_wrong_after_value_is_carried() -> None:
         {"after(1, w)": "0.5", "2*after(1, w)": "1.0", "after(1, w) + grad(L, w)": "-0.5"}
     )
     assert [verdict for verdict, _ in report.values()] == ["wrong", "carried", "carried"]
+
+
+def test_without_python_flint_the_check_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flint", None)  # import flint now raises ImportError
+    with pytest.raises(CheckError, match="pip install python-flint"):
+        check_text(QUADRATIC + '"after(1, w)" = "0.4"\n')
+
+
+def test_an_input_at_rest_keeps_functions_exact() -> None:
+    # w = -0.166 < 0: relu(w) = 0, so d = sqrt(1 + 0**2) = 1 exactly and the gradient
+    # is exactly 0; L = (1 - 0.5)**2 / 2 = 1/8 before and after the step. The claim
+    # after(1, L) - 0.09 = 1/8 - 9/100 = 7/200 = 0.035 sits exactly on a boundary of
+    # "0.0349" (one unit off: not last-digit, wrong), which only an exact value decides.
+    head = """title = "at rest"
+[given]
+w = "-0.166"
+[define]
+d = "sqrt(1 + relu(w)**2)"
+s = "sigmoid(relu(w)) + exp(relu(w)) + tanh(relu(w))"
+L = "(d - 0.5)**2 / 2"
+[train]
+loss = "L"
+params = ["w"]
+learning_rate = 1
+[claims]
+"""
+    report = _report({"after(1, L) - 0.09": "0.0349", "after(1, s)": "3/2"}, head)
+    assert report["after(1, L) - 0.09"] == ("wrong", Fraction(7, 200))
+    # sigmoid(0) + exp(0) + tanh(0) = 1/2 + 1 + 0
+    assert report["after(1, s)"] == ("agrees", Fraction(3, 2))
+
+
+def test_a_value_read_twice_cancels_exactly() -> None:
+    # t = tanh(w - w) = 0 whatever w is, so dL/dw = dL/dt * (1 - t**2) * (1 - 1) = 0
+    # exactly: w never moves, and a stated "1e-6" for the gradient (one unit from 0,
+    # on the boundary between last-digit and wrong) is decided: wrong
+    head = """title = "read twice"
+[given]
+w = "8/15"
+[define]
+t = "tanh(w - w)"
+L = "(exp(exp(t)) - 0.5)**2 / 2"
+[train]
+loss = "L"
+params = ["w"]
+learning_rate = "0.25"
+[claims]
+"""
+    report = _report({"after(2, grad(L, w))": "1e-6", "after(2, w)": "8/15"}, head)
+    assert report["after(2, grad(L, w))"] == ("wrong", Fraction(0))
+    assert report["after(2, w)"] == ("agrees", Fraction(8, 15))

@@ -214,6 +214,10 @@ class Balls:
                 raise UndecidableError(f"** {n} of an enclosure containing 0")
             ball = self.ball(a)
             return ball**n, n * ball ** (n - 1)
+        root = _exact_sqrt(a) if type(a) is Fraction and q.denominator == 2 else None
+        if root is not None and root and abs(q.numerator) * _bits(root) <= self.budget:
+            value = root**q.numerator  # a ** (n/2) of a perfect square: exact
+            return value, q * value / a
         ball = self.ball(a)
         if not ball > 0:
             raise UndecidableError(f"** {q} of an enclosure not above 0")
@@ -230,6 +234,10 @@ class Balls:
             if a < 0 or a == 0:
                 return Fraction(0), Fraction(0)
             raise UndecidableError("relu of an enclosure containing 0")
+        if type(a) is Fraction:
+            exact = _exact_call(func, a)
+            if exact is not None:
+                return exact
         x = self.ball(a)
         one = self.one
         if func == "exp":
@@ -272,6 +280,31 @@ class Balls:
 Arithmetic = Balls
 
 
+def _exact_sqrt(a: Fraction) -> Fraction | None:
+    """The square root of ``a`` if it is a fraction (``a`` a perfect square), else None."""
+    if a < 0:
+        return None
+    p, q = math.isqrt(a.numerator), math.isqrt(a.denominator)
+    return Fraction(p, q) if p * p == a.numerator and q * q == a.denominator else None
+
+
+def _exact_call(func: str, a: Fraction) -> tuple[Fraction, Fraction] | None:
+    """``func(a)`` and its derivative where both are fractions, else None: the values
+    an input at rest produces (``sigmoid(0) = 1/2``, ``exp(0) = 1``, ``sqrt(1) = 1``)."""
+    if func == "sqrt":
+        root = _exact_sqrt(a)
+        return None if not root else (root, 1 / (2 * root))  # sqrt' = 1 / (2 sqrt)
+    if func == "exp" and a == 0:
+        return Fraction(1), Fraction(1)
+    if func == "log" and a == 1:
+        return Fraction(0), Fraction(1)
+    if func == "sigmoid" and a == 0:
+        return Fraction(1, 2), Fraction(1, 4)  # s (1 - s) at s = 1/2
+    if func == "tanh" and a == 0:
+        return Fraction(0), Fraction(1)  # 1 - t^2 at t = 0
+    return None
+
+
 class Tape:
     """A reverse-mode tape: each value with its parents and local derivatives.
 
@@ -290,6 +323,10 @@ class Tape:
         self._constants: dict[int, Any] = {}  # by id of the Num node: no Fraction hashing
 
     def push(self, value: Any, parents: tuple[tuple[int, Any], ...] = ()) -> int:
+        if len(parents) == 2 and parents[0][0] == parents[1][0]:
+            # one value read twice (g - g, g * g): add the local derivatives first, so
+            # that g - g has the exact derivative 1 - 1 = 0, not X - X of a ball X
+            parents = ((parents[0][0], self.a.add(parents[0][1], parents[1][1])),)
         self.values.append(value)
         self.parents.append(parents)
         return len(self.values) - 1
@@ -325,7 +362,8 @@ class Tape:
             if tree.op == "+":
                 return self.push(a.add(x, y), ((left, self.one), (right, self.one)))
             if tree.op == "-":
-                return self.push(a.sub(x, y), ((left, self.one), (right, self.minus_one)))
+                difference = Fraction(0) if left == right else a.sub(x, y)  # g - g is 0
+                return self.push(difference, ((left, self.one), (right, self.minus_one)))
             if tree.op == "*":
                 return self.push(a.mul(x, y), ((left, y), (right, x)))
             quotient = a.div(x, y)  # d(x/y) = dx / y - (x/y) dy / y
@@ -388,7 +426,16 @@ class ExactWorlds:
         self.deadline = deadline
         self.keep = set(steps) | {0}
         self._worlds: dict[int, _World] = {}
-        self.arithmetic = Balls(PRECISION)
+        try:
+            self.arithmetic = Balls(PRECISION)
+        except ImportError:  # a dependency of nbn, but an install may lack it
+            raise CheckError(
+                example.file,
+                "train",
+                None,
+                "expected python-flint to be installed (it encloses the values after "
+                "training), got none: pip install python-flint",
+            ) from None
         self._run_balls(PRECISION)
 
     @property
@@ -428,8 +475,9 @@ class ExactWorlds:
 
     def refine(self) -> bool:
         """Run again at four times the precision (at most :data:`MAX_PRECISION`);
-        False for exact rationals or once at :data:`MAX_PRECISION`."""
-        if self.kind == "rational" or self.arithmetic.precision >= MAX_PRECISION:
+        False once at :data:`MAX_PRECISION`. (An exact run gives the same fractions
+        again, but the balls of a claim's irrational parts are then narrower.)"""
+        if self.arithmetic.precision >= MAX_PRECISION:
             return False
         self._run_balls(min(4 * self.arithmetic.precision, MAX_PRECISION))
         return True
