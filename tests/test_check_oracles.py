@@ -65,9 +65,10 @@ def _sympy(node: Node) -> tuple[float, float]:
 
 @settings(max_examples=150, deadline=None)
 @given(EXPRESSIONS)
-# Found by Hypothesis (issue 18; also under --hypothesis-seed=11): sqrt(a - a) is the constant 0 to SymPy (a - a cancels
-# before differentiating), while backpropagation needs sqrt's derivative at 0, which
-# does not exist: the engine must refuse the point, not divide by zero.
+# Found by Hypothesis (issue 18; also under --hypothesis-seed=11): sqrt(a - a) is the
+# constant 0 to SymPy (a - a cancels before differentiating), while backpropagation
+# needs sqrt's derivative at 0, which does not exist: the engine must refuse the
+# point (NotDifferentiableError), not divide by zero or return nan.
 @example(Unary("-", Unary("-", Call("sqrt", Binary("-", Name("a"), Name("a"))))))
 def test_random_expressions_round_trip_into_engine_and_sympy(node: Node) -> None:
     text = to_text(node)
