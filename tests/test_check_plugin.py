@@ -104,11 +104,14 @@ def test_a_bad_file_is_a_collection_error_naming_the_key(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(["*bad.nbn.toml [[]define[]] key 's' (line 6): expected one of*"])
 
 
-def test_a_file_that_fails_while_computing_fails_its_items(pytester: pytest.Pytester) -> None:
+def test_a_file_that_fails_while_computing_is_one_collection_error(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makefile(".nbn.toml", zero=EXAMPLE.replace('"a / 7"', '"a / (b - 0.5)"'))
     result = pytester.runpytest(*ARGS)
-    result.assert_outcomes(failed=5)
-    result.stdout.fnmatch_lines(["*division by zero*"])
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*zero.nbn.toml [[]define[]] key 's'*division by zero*"])
+    assert "Traceback" not in result.stdout.str()
 
 
 def test_importing_the_plugin_does_not_import_sympy() -> None:

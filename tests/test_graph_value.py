@@ -12,7 +12,16 @@ from collections.abc import Callable
 
 import pytest
 
-from nbn.graph import Value, exp, log, relu, sigmoid, tanh, topological_order
+from nbn.graph import (
+    NotDifferentiableError,
+    Value,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    tanh,
+    topological_order,
+)
 
 A, B = 1.5, -0.5
 
@@ -201,3 +210,13 @@ def test_numpy_scalars_become_python_numbers() -> None:
     np = pytest.importorskip("numpy")
     assert type(Value(np.int64(3)).data) is int
     assert type(Value(np.float32(0.5)).data) is float
+
+
+def test_backward_refuses_an_infinite_local_derivative() -> None:
+    """sqrt(a - a) at any a: the value is 0, but sqrt's derivative at 0 is unbounded,
+    so backpropagation has no number to pass on (it would give inf - inf = nan)."""
+    a = Value(0.3, label="a")
+    out = (a - a) ** 0.5
+    assert out.data == 0.0
+    with pytest.raises(NotDifferentiableError, match="infinite"):
+        out.backward()

@@ -30,13 +30,18 @@ from .bounds import MAX_BITS
 
 __all__ = [
     "DIGITS",
+    "WORKING_DIGITS",
     "Backend",
     "DomainError",
     "EngineBackend",
+    "Float64OverflowError",
     "FloatBackend",
     "SympyBackend",
+    "Watch",
+    "check_bits",
     "compile_floats",
     "evaluate",
+    "magnitude",
     "to_fraction",
 ]
 
@@ -53,6 +58,11 @@ WORKING_DIGITS = 60
 class DomainError(ValueError):
     """An operation outside its domain (division by zero, log of a non-positive
     number...) or a value too large; the caller adds the file, table and key."""
+
+
+class Float64OverflowError(DomainError):
+    """A float64 oracle overflowed where the exact value may fit: that oracle steps
+    aside for what depends on it (:class:`nbn.check.oracles.StepAside`)."""
 
 
 class Backend(Generic[T]):
@@ -118,8 +128,33 @@ def to_fraction(value: Any) -> Fraction:
 
     if isinstance(value, sp.Rational):
         return Fraction(int(value.p), int(value.q))
-    approx = sp.Rational(value.evalf(DIGITS))
-    return Fraction(int(approx.p), int(approx.q))
+    approx = value.evalf(DIGITS)
+    if not isinstance(approx, sp.Float):
+        raise DomainError(f"a value is not a real number ({_fmt(approx)})")
+    check_bits(approx)
+    exact = sp.Rational(approx)
+    return Fraction(int(exact.p), int(exact.q))
+
+
+def check_bits(value: Any) -> None:
+    """Refuse a SymPy ``Float`` whose binary exponent is beyond :data:`MAX_BITS` either
+    way (as an exact fraction it would need more bits than that: ``exp(-1e10)`` is
+    about 1e-4342944820, a denominator of 14 billion bits)."""
+    _sign, mantissa, exponent, bits = value._mpf_[:4]
+    if mantissa and abs(exponent + bits) > MAX_BITS:
+        raise DomainError(
+            f"a value of about {magnitude(value)} is beyond what nbn can check "
+            f"(magnitudes between 2**-{MAX_BITS} and 2**{MAX_BITS}, "
+            f"about 1e-{int(MAX_BITS * math.log10(2))} to 1e{int(MAX_BITS * math.log10(2))})"
+        )
+
+
+def magnitude(value: Any) -> str:
+    """``1e-4342944820`` for a SymPy ``Float``: its power of ten, never a page of digits."""
+    import mpmath  # type: ignore[import-untyped]
+
+    power = int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(value._mpf_)))))
+    return f"1e{power}" if abs(power) < 10**12 else f"10**({float(power):.4g})"
 
 
 def _fmt(value: Any) -> str:
@@ -183,14 +218,14 @@ class SympyBackend(Backend[Any]):
 
     def binary(self, op: str, a: Any, b: Any) -> Any:
         if op == "+":
-            return self._bounded(a + b)
+            return self._bounded(self.shallow(a + b))
         if op == "-":
-            return self._bounded(a - b)
+            return self._bounded(self.shallow(a - b))
         if op == "*":
-            return self._bounded(a * b)
+            return self._bounded(self.shallow(a * b))
         if self.sign(b) == 0:
             raise DomainError(f"division by zero ({_fmt(a)} / 0)")
-        return self._bounded(a / b)
+        return self._bounded(self.shallow(a / b))
 
     def power(self, a: Any, q: Fraction) -> Any:
         sign = self.sign(a)
@@ -218,8 +253,26 @@ class SympyBackend(Backend[Any]):
     def negate(self, a: Any) -> Any:
         return -a
 
+    def shallow(self, a: Any) -> Any:
+        """``a``, or its :meth:`numeric` value if it holds a transcendental function.
+
+        Exact where rational (and for square roots of rationals); a value built
+        from ``exp``, ``log`` or ``tanh`` is carried on as a 60-digit number
+        (:data:`WORKING_DIGITS`), since SymPy's evaluation of nested exact
+        transcendental expressions takes time exponential in the nesting (about
+        3x per level: 39 nested sigmoids never finished) and products of sums
+        of them grow with every operation. Values are read to :data:`DIGITS`
+        digits, and :meth:`sign` calls anything below ``1e-45`` zero, so the
+        rounding of the ten guard digits does not show."""
+        if isinstance(a, self.sp.Rational) or a.free_symbols:
+            return a
+        if a.has(self.sp.exp, self.sp.log, self.sp.tanh):
+            return self.numeric(a)
+        return a
+
     def call(self, func: str, a: Any) -> Any:
         sp = self.sp
+        a = self.shallow(a)
         if func == "exp":
             return sp.exp(a)
         if func == "log":
@@ -257,6 +310,19 @@ class EngineBackend(Backend[graph.Value]):
 
             self.sp = sp
 
+    def one(self, a: graph.Value) -> Any:
+        """The number 1 of ``a``'s payload kind (the local gradient of a renaming)."""
+        return self.sp.Integer(1) if self.symbolic else 1.0
+
+    def _finite(self, v: graph.Value) -> graph.Value:
+        """``v``, or :class:`DomainError` if float64 overflowed to ``inf`` (no exception
+        in Python's ``*`` and ``+``)."""
+        if isinstance(v.data, float) and not math.isfinite(v.data):
+            raise Float64OverflowError(
+                "an intermediate value exceeds float64's range (about 1.8e308)"
+            )
+        return v
+
     def number(self, q: Fraction) -> graph.Value:
         if self.symbolic:
             return graph.Value(self.sp.Rational(q.numerator, q.denominator))
@@ -265,16 +331,16 @@ class EngineBackend(Backend[graph.Value]):
     def binary(self, op: str, a: graph.Value, b: graph.Value) -> graph.Value:
         try:
             if op == "+":
-                return a + b
+                return self._finite(a + b)
             if op == "-":
-                return a - b
+                return self._finite(a - b)
             if op == "*":
-                return a * b
-            return a / b
+                return self._finite(a * b)
+            return self._finite(a / b)
         except ZeroDivisionError:
             raise DomainError("division by zero in float64 (the graph engine)") from None
         except OverflowError:
-            raise DomainError("a value overflows float64 (the graph engine)") from None
+            raise Float64OverflowError("an intermediate value overflows float64") from None
 
     def _exponent(self, q: Fraction) -> Any:
         if q.denominator == 1:
@@ -284,9 +350,11 @@ class EngineBackend(Backend[graph.Value]):
     def power(self, a: graph.Value, q: Fraction) -> graph.Value:
         try:
             result: graph.Value = a ** self._exponent(q)
-        except (ZeroDivisionError, OverflowError, ValueError) as error:
+        except OverflowError as error:
+            raise Float64OverflowError(f"{a.data!r} ** {q} overflows float64: {error}") from None
+        except (ZeroDivisionError, ValueError) as error:
             raise DomainError(f"{a.data!r} ** {q} fails in float64: {error}") from None
-        return result
+        return self._finite(result)
 
     def negate(self, a: graph.Value) -> graph.Value:
         return -a
@@ -298,13 +366,9 @@ class EngineBackend(Backend[graph.Value]):
                 return root
             method: Callable[[], graph.Value] = getattr(a, func)
             return method()
-        except ZeroDivisionError:
-            # sqrt at 0: the engine keeps each node's local derivative, which does not exist
-            raise DomainError(
-                f"{func}({a.data!r}): the graph engine needs its derivative there, which "
-                "does not exist"
-            ) from None
-        except (OverflowError, ValueError) as error:
+        except OverflowError as error:
+            raise Float64OverflowError(f"{func}({a.data!r}) overflows float64: {error}") from None
+        except ValueError as error:
             raise DomainError(f"{func}({a.data!r}) fails in float64: {error}") from None
 
 
@@ -331,13 +395,26 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def compile_floats(node: expr.Node, slots: dict[str, int]) -> Callable[[list[Any]], Any]:
+#: What a watched argument may not do across a finite-difference step, by function:
+#: ``"kink"`` (relu: change side of 0), ``"pole"`` (a denominator, or the base of a
+#: negative power: reach or cross 0), ``"domain"`` (log, a fractional power: leave
+#: the positive numbers; sqrt: the non-negative ones).
+Watch = list[tuple[str, str, Any]]
+
+
+def compile_floats(
+    node: expr.Node, slots: dict[str, int], watch: Watch | None = None
+) -> Callable[[list[Any]], Any]:
     """``node`` as a float64 function of a list of values (``slots``: name -> index).
 
     Compiled once into nested closures (no text, no ``eval``), so that finite
     differences and training evaluate a tree many times without re-walking it.
     Call it inside ``np.errstate(all="raise")`` to turn overflow and invalid
-    operations into ``FloatingPointError``.
+    operations into ``FloatingPointError``. With ``watch``, every evaluation
+    appends ``(kind, text, argument)`` for each relu argument (``"kink"``), each
+    denominator (``"pole"``) and each argument of log, sqrt and fractional powers
+    (``"domain"``), so that finite differences can tell when a step straddles
+    one (:class:`nbn.check.oracles.FloatOracle`).
     """
     if isinstance(node, expr.Num):
         constant = float(node.value)
@@ -346,21 +423,42 @@ def compile_floats(node: expr.Node, slots: dict[str, int]) -> Callable[[list[Any
         index = slots[node.id]
         return lambda v: v[index]
     if isinstance(node, expr.Unary):
-        inner = compile_floats(node.operand, slots)
+        inner = compile_floats(node.operand, slots, watch)
         return (lambda v: np.negative(inner(v))) if node.op == "-" else inner
     if isinstance(node, expr.Binary):
-        left = compile_floats(node.left, slots)
+        left = compile_floats(node.left, slots, watch)
         if node.op == "**":
-            exponent = float(expr.constant_value(node.right, "the exponent"))
+            q = expr.constant_value(node.right, "the exponent")
+            exponent = float(q)
+            if watch is not None and (q < 0 or q.denominator != 1):
+                left = _watched(left, "pole" if q < 0 else "domain", node.left, watch)
             return lambda v: np.power(left(v), exponent)
-        right = compile_floats(node.right, slots)
+        right = compile_floats(node.right, slots, watch)
+        if watch is not None and node.op == "/":
+            right = _watched(right, "pole", node.right, watch)
         operator = _OPERATORS[node.op]
         return lambda v: operator(left(v), right(v))
     if isinstance(node, expr.Call):
-        arg = compile_floats(node.arg, slots)
+        arg = compile_floats(node.arg, slots, watch)
+        kind = {"relu": "kink", "log": "domain", "sqrt": "domain"}.get(node.func)
+        if watch is not None and kind is not None:
+            arg = _watched(arg, kind, node.arg if kind == "kink" else node, watch)
         function = _FLOAT_FUNCTIONS[node.func]
         return lambda v: function(arg(v))
     raise DomainError(f"{expr.to_text(node)} cannot be compiled to floats")
+
+
+def _watched(
+    code: Callable[[list[Any]], Any], kind: str, node: expr.Node, watch: Watch
+) -> Callable[[list[Any]], Any]:
+    text = expr.to_text(node)
+
+    def run(v: list[Any]) -> Any:
+        value = code(v)
+        watch.append((kind, text, value))
+        return value
+
+    return run
 
 
 class FloatBackend(Backend[Any]):

@@ -15,19 +15,49 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["DEFAULT_TIME_LIMIT", "MAX_BITS", "MAX_MAGNITUDE", "Deadline", "TimeLimitExceeded"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "MAX_BITS",
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
+    "RECURSION_LIMIT",
+    "Deadline",
+    "TimeLimitExceeded",
+    "deeper_recursion",
+]
 
 #: Largest numerator or denominator of an exact intermediate, in bits (~3000 digits).
 MAX_BITS = 10_000
 #: Largest magnitude of any value: the graph engine computes in float64.
 MAX_MAGNITUDE = 1e300
+#: Smallest magnitude of a non-zero number a file states (a given, a stated value,
+#: the learning rate): float64 holds nothing much smaller.
+MIN_MAGNITUDE = 1e-300
 #: Default wall-time limit per file, in seconds.
 DEFAULT_TIME_LIMIT = 60.0
+
+
+#: Python's recursion limit while a file is checked: SymPy differentiates and
+#: evaluates recursively, about 35 frames per nested function, so an expression
+#: nested :data:`nbn.check.expr.MAX_DEPTH` deep needs about 1500 (measured).
+RECURSION_LIMIT = 4000
+
+
+@contextlib.contextmanager
+def deeper_recursion() -> Iterator[None]:
+    """Raise the recursion limit to :data:`RECURSION_LIMIT` (never lower it), restoring it."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 class TimeLimitExceeded(Exception):  # noqa: N818 - it is a signal, caught by the checker

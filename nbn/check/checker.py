@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import decimal
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +18,13 @@ from . import expr
 from .arrayfloat import NumpyOracle, check_entries
 from .arrays import entry_name, indices
 from .backends import DomainError, to_fraction
-from .bounds import DEFAULT_TIME_LIMIT, MAX_MAGNITUDE, Deadline, TimeLimitExceeded
+from .bounds import (
+    DEFAULT_TIME_LIMIT,
+    MAX_MAGNITUDE,
+    Deadline,
+    TimeLimitExceeded,
+    deeper_recursion,
+)
 from .causes import Grid, Slip, batch_size, choose, scalar_causes, transpose_variants
 from .derivation import Derivation
 from .entries import EntryResult, transposed_agrees, worst
@@ -29,6 +37,7 @@ from .oracles import (
     FD_RTOL,
     EngineOracle,
     FloatOracle,
+    StepAside,
     SympyOracle,
     agree,
     where_computed,
@@ -39,6 +48,15 @@ from .train import run as train_run
 from .verdict import judge
 
 __all__ = ["ClaimResult", "Report", "check_example"]
+
+
+def _json_number(q: Fraction) -> float | str:
+    """``q`` as a float, or as 17 significant digits in a string where it is beyond
+    float64 (a step redone from a wrongly stated input can be: 1e300 squared)."""
+    if abs(q) <= Fraction(repr(sys.float_info.max)):
+        return float(q)
+    with decimal.localcontext(decimal.Context(prec=17)):
+        return str(decimal.Decimal(q.numerator) / decimal.Decimal(q.denominator))
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,9 @@ class ClaimResult:
         its stated value from the stated inputs when the right step does not (a
         hint, never a verdict); usually one, several only when they tie; empty
         when none does, and for every other verdict.
+    aside : dict of str to str
+        The oracles that stepped aside at this point, and why (finite
+        differences where the step straddles relu's kink or a pole).
     """
 
     file: str
@@ -125,6 +146,8 @@ class ClaimResult:
     def likely_cause(self) -> tuple[str, ...]:
         """The identifiers of :attr:`likely` (``"sign"``, ``"factor-m"``, ...)."""
         return tuple(s.cause for s in self.likely)
+
+    aside: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -164,13 +187,16 @@ class ClaimResult:
             "expected": self.expected,
             "ok": self.ok,
             "oracles": {} if hidden else dict(self.oracles),
-            "recomputed": None if hidden or self.recomputed is None else float(self.recomputed),
+            "recomputed": None
+            if hidden or self.recomputed is None
+            else _json_number(self.recomputed),
             "inputs": list(self.inputs),
             "carried_from": list(self.carried_from),
             "first_wrong": self.first_wrong,
             "cause": self.cause,
             "likely_cause": list(self.likely_cause),
             "likely_cause_text": " or ".join(s.phrase for s in self.likely) or None,
+            "aside": dict(self.aside),
             **extra,
         }
 
@@ -308,19 +334,29 @@ def check_example(example: WorkedExample, time_limit: float = DEFAULT_TIME_LIMIT
     start = time.perf_counter()
     deadline = Deadline(time_limit)
     try:
-        with deadline.armed():
+        with deadline.armed(), deeper_recursion():
             results, way = _check(example, deadline)
             if example.arrays is not None:
                 results = _as_written(example, results, way)
     except CheckError as error:
         raise _as_written_error(example, error) from None
     except TimeLimitExceeded:
+        advice = "fewer or smaller after(n, e) steps, " if example.max_steps() else ""
         raise CheckError(
             example.file,
             None,
             None,
             f"expected the check to finish within {time_limit:g} s (the time limit), "
-            "stopped; fewer or smaller after(n, e) steps, or a larger --time-limit",
+            f"stopped; {advice}shorter expressions, or a larger --time-limit",
+        ) from None
+    except (RecursionError, MemoryError) as error:
+        what = "memory" if isinstance(error, MemoryError) else "nesting depth"
+        raise CheckError(
+            example.file,
+            None,
+            None,
+            f"expected a file nbn can check within its {what} limit, got one past it; "
+            "fewer nested functions or a shorter chain of definitions",
         ) from None
     return Report(example, results, time.perf_counter() - start)
 
@@ -337,11 +373,14 @@ def _check(
     worlds = _Worlds(example, trajectories, exact_worlds, deadline)
     exacts: list[Fraction] = []
     oracles: list[dict[str, float]] = []
+    asides: list[dict[str, str]] = []
     for claim in example.claims:
         deadline.check()
-        exact, values = _claim_oracles(example, worlds, claim)
+        stepped: dict[str, str] = {}
+        exact, values = _claim_oracles(example, worlds, claim, stepped)
         exacts.append(exact)
         oracles.append(values)
+        asides.append(stepped)
     if example.arrays is not None:
         _numpy_oracle(example, worlds, exacts, oracles)
     if exact_worlds is not None:
@@ -398,6 +437,7 @@ def _check(
                 first_wrong=verdicts[index] == "wrong" and not wrong_above,
                 cause=cause,
                 likely=likely.get(index, ()),
+                aside=asides[index],
             )
         )
     return tuple(results), ways[0]
@@ -463,6 +503,7 @@ def _as_written(
                 first_wrong=verdict == "wrong"
                 and (note is not None or any(r.first_wrong for r in parts)),
                 cause=chosen.cause if verdict == "carried" else None,
+                aside=chosen.aside,
                 likely=(
                     _shared_likely(parts)
                     or _transposed_operand(example, ac, written_claim, way, exacts)
@@ -694,9 +735,10 @@ def _enclose(example: WorkedExample, exact: ExactWorlds, claim: Claim) -> tuple[
 
 
 def _claim_oracles(
-    example: WorkedExample, worlds: _Worlds, claim: Claim
+    example: WorkedExample, worlds: _Worlds, claim: Claim, aside: dict[str, str]
 ) -> tuple[Fraction, dict[str, float]]:
-    """The exact value of one claim and every oracle's value, checked to agree.
+    """The exact value of one claim and every oracle's value, checked to agree (an
+    oracle that cannot judge this point steps aside: in ``aside``, with why).
 
     Each ``after(n, e)`` in the claim is ``e`` in world ``n``, the rest of it in
     world 0, in every oracle. A claim reading a trained world is judged on the
@@ -716,12 +758,16 @@ def _claim_oracles(
                 "engine computes in float64), got one of about "
                 f"{len(str(int(abs(sympy_value))))} digits"
             )
-        values = {
-            "sympy": float(sympy_value),
-            "graph-engine": worlds.engine(0).value(node, worlds.engine),
-        }
+        values = {"sympy": float(sympy_value)}
+        try:
+            values["graph-engine"] = worlds.engine(0).value(node, worlds.engine)
+        except StepAside as reason:
+            aside["graph-engine"] = str(reason)
         if trained or expr.grads_in(node):
-            values["finite-difference"] = worlds.floats(0).value(node, worlds.floats)
+            try:
+                values["finite-difference"] = worlds.floats(0).value(node, worlds.floats)
+            except StepAside as reason:
+                aside["finite-difference"] = str(reason)
     except DomainError as error:
         raise CheckError(
             example.file,

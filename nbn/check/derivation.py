@@ -38,7 +38,6 @@ from typing import Any
 from . import expr
 from .arrays import entry_name
 from .backends import DomainError, SympyBackend, evaluate, to_fraction
-from .bounds import MAX_MAGNITUDE
 from .load import WorkedExample
 from .lower import Lowering
 from .oracles import SympyOracle
@@ -105,9 +104,19 @@ class Derivation:
             index, value = self.stated[key]
             return value, frozenset({index})
         if key not in self._memo:
+            # what name reads first, in computing order: each lookup below is then one
+            # step deep, never a recursion as long as the chain of definitions
+            for before in self.example.order:
+                if before in self.example.depends[name]:
+                    self._remember(before, steps)
+            self._remember(name, steps)
+        return self._memo[key]
+
+    def _remember(self, name: str, steps: int) -> None:
+        key = (steps, ("v", name))
+        if key not in self.stated and key not in self._memo:
             value, used = self._unstated_value(name, steps)
             self._memo[key] = self.backend.numeric(value), used
-        return self._memo[key]
 
     def _unstated_value(self, name: str, steps: int) -> Traced:
         train = self.example.train
@@ -154,9 +163,19 @@ class Derivation:
             index, value = self.stated[key]
             return value, frozenset({index})
         if key not in self._memo:
+            # the gradients nearer f first (reverse computing order), so that each
+            # chain-rule sum reads remembered values instead of recursing toward f
+            for c in reversed(self.example.order):
+                if c != x and x in self.example.depends[c] and c in self.example.depends[f]:
+                    self._remember_grad(f, c, steps)
+            self._remember_grad(f, x, steps)
+        return self._memo[key]
+
+    def _remember_grad(self, f: str, x: str, steps: int) -> None:
+        key = (steps, ("g", f, x))
+        if key not in self.stated and key not in self._memo:
             value, used = self.chain_rule(f, x, steps)
             self._memo[key] = self.backend.numeric(value), used
-        return self._memo[key]
 
     def chain_rule(self, f: str, x: str, steps: int) -> Traced:
         """``sum_c grad(f, c) * d c / d x`` over the quantities ``c`` that read ``x``."""
@@ -217,10 +236,7 @@ class Derivation:
                 value, used = self.chain_rule(body.f, body.x, steps)
             else:
                 value, used = self._expression(body, steps)
-            redone = to_fraction(value)
-            if abs(redone) > MAX_MAGNITUDE:  # past float64: not a value nbn can report
-                return None, frozenset()
-            return redone, used - {index}
+            return to_fraction(value), used - {index}
         except (DomainError, ZeroDivisionError, TypeError, ValueError):
             return None, frozenset()
 

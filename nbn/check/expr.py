@@ -396,6 +396,10 @@ class _Converter:
             raise ExpressionError(f"expected a number, got {self.describe(node)}")
         text = ast.get_source_segment(self.source, node) or repr(value)
         text = text.replace("_", "")
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent and (len(exponent.lstrip("+-")) > 4 or len(mantissa) > 120):
+            # Fraction("1e99999999") would build a 100-million-digit integer first
+            raise ExpressionError(f"expected a number between 1e-100 and 1e100 in size, got {text}")
         try:
             exact = Fraction(text)
         except ValueError:  # e.g. 0x10: read the int the parser made

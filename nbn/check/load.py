@@ -41,15 +41,17 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from . import expr
 from .arrays import ArrayValue, align, entry_name, indices, read_array
-from .bounds import MAX_MAGNITUDE
+from .bounds import MAX_MAGNITUDE, MIN_MAGNITUDE
 from .errors import CheckError
 from .lower import (
     MAX_GRADIENT_WORK,
@@ -73,6 +75,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NAMES",
     "MAX_STEPS",
+    "MAX_TOML_NESTING",
     "TABLES",
     "VERDICTS",
     "Arrays",
@@ -89,6 +92,8 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_NAMES = 400
 #: Most claims in one file.
 MAX_CLAIMS = 400
+#: Deepest nesting of TOML arrays and inline tables (a worked example needs 1).
+MAX_TOML_NESTING = 16
 #: Largest ``n`` in ``after(n, e)``.
 MAX_STEPS = 100_000
 #: The top-level keys of a file.
@@ -240,17 +245,28 @@ def load(path: str | Path) -> WorkedExample:
     """
     file = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+            raise CheckError(
+                file, None, None, f"expected a regular file (a worked example), got {kind}"
+            )
+        if info.st_size > MAX_FILE_BYTES:
             raise CheckError(
                 file,
                 None,
                 None,
-                f"expected a file of at most {MAX_FILE_BYTES} bytes, got {size} bytes",
+                f"expected a file of at most {MAX_FILE_BYTES} bytes, got {info.st_size} bytes",
             )
-        data = Path(path).read_bytes()
+        # read one byte past the limit: a file that grew since stat() is caught too
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise CheckError(file, None, None, f"cannot read the file ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CheckError(
+            file, None, None, f"expected a file of at most {MAX_FILE_BYTES} bytes, got more"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -264,11 +280,80 @@ def loads(text: str, file: str = "<string>") -> WorkedExample:
     """Validate a worked example given as TOML text; ``file`` names it in messages."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise CheckError(file, None, None, f"expected at most {MAX_FILE_BYTES} bytes of TOML")
+    depth = _nesting(text)
+    if depth > MAX_TOML_NESTING:
+        raise CheckError(
+            file,
+            None,
+            None,
+            f"expected arrays and inline tables nested at most {MAX_TOML_NESTING} deep, "
+            f"got {depth}",
+        )
     try:
         raw = tomllib.loads(text, parse_float=TomlFloat)
     except tomllib.TOMLDecodeError as error:
         raise CheckError(file, None, None, f"expected TOML, got a syntax error: {error}") from None
     return _Loader(file, text, raw).example()
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` outside strings and comments, found by scanning
+    the characters before ``tomllib`` (which recurses once per level) parses them.
+
+    Table headers (``[given]``) count one level, like a one-element array; a
+    string's brackets do not count. An over-count on text that is not TOML only
+    turns a syntax error into a nesting error.
+    """
+    depth = deepest = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\" and quote in ('"', '"""'):
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            continue
+        elif c == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest
+
+
+def _in_range(number: Printed) -> Printed:
+    """``number`` if its magnitude is 0 or within float64's checkable range, else ValueError."""
+    size = abs(number.value)
+    if size > Fraction(repr(MAX_MAGNITUDE)) or (size and size < Fraction(repr(MIN_MAGNITUDE))):
+        raise ValueError(
+            f"expected a number within float64's range ({MIN_MAGNITUDE:g} <= |x| <= "
+            f"{MAX_MAGNITUDE:g}, or 0), got {number.text}; nbn's graph engine computes in float64"
+        )
+    return number
+
+
+def _array_in_range(array: ArrayValue) -> ArrayValue:
+    """:func:`_in_range` for every entry of ``array`` (the error names the entry)."""
+    for index, entry in zip(indices(array.shape), array.entries, strict=True):
+        if entry is not None:
+            try:
+                _in_range(entry)
+            except ValueError as error:
+                raise ValueError(f"entry {list(index)}: {error}") from None
+    return array
 
 
 def _close(name: str, candidates: list[str]) -> str:
@@ -381,18 +466,17 @@ class _Loader:
         source = self.raw.get("source", "")
         if not isinstance(source, str):
             raise self.error(None, "source", f"expected a string, got {_kind(source)}")
+        # counted before anything is parsed: the dependency sets grow with the square
+        count = len(self.table("given", required=False)) + len(self.table("define", False))
+        if count > MAX_NAMES:
+            raise self.error(
+                None, None, f"expected at most {MAX_NAMES} givens and definitions, got {count}"
+            )
         given = self.given()
         define, texts = self.define(given)
         order, depends = self.order(given, define)
         train = self.train(given, define, depends)
         claims = self.claims(given, define, depends, train)
-        if len(given) + len(define) > MAX_NAMES:
-            raise self.error(
-                None,
-                None,
-                f"expected at most {MAX_NAMES} givens and definitions, "
-                f"got {len(given) + len(define)}",
-            )
         arrays = (
             any(isinstance(v, ArrayValue) for v in given.values())
             or any(uses_arrays(node) for node in define.values())
@@ -566,6 +650,10 @@ class _Loader:
                 "expected a name of letters, digits and '_' "
                 f"(not starting with a digit, not a Python keyword), got {name!r}",
             )
+        if name.startswith("__"):
+            raise self.error(
+                table, name, f"expected a name not starting with '__' (Python's own), got {name!r}"
+            )
         if name in _RESERVED:
             raise self.error(table, name, f"expected a name, got the function name {name!r}")
 
@@ -574,19 +662,13 @@ class _Loader:
         for name, value in self.table("given", required=False).items():
             self.check_name("given", name)
             try:
-                given[name] = read_array(value) if isinstance(value, list) else parse_number(value)
+                given[name] = (
+                    _array_in_range(read_array(value))
+                    if isinstance(value, list)
+                    else _in_range(parse_number(value))
+                )
             except ValueError as error:
                 raise self.error("given", name, str(error)) from None
-            read = given[name]
-            entries = read.entries if isinstance(read, ArrayValue) else (read,)
-            for entry in entries:
-                if isinstance(entry, Printed) and abs(entry.value) > MAX_MAGNITUDE:
-                    raise self.error(
-                        "given",
-                        name,
-                        f"expected numbers within float64's range (|x| <= {MAX_MAGNITUDE:g}: "
-                        f"the graph engine computes in float64), got {entry.text}",
-                    )
         return given
 
     def define(
@@ -720,7 +802,7 @@ class _Loader:
         if len(set(params)) != len(params):
             raise self.error("train", "params", f"expected each parameter once, got {params}")
         try:
-            rate = parse_number(table["learning_rate"])
+            rate = _in_range(parse_number(table["learning_rate"]))
         except ValueError as error:
             raise self.error("train", "learning_rate", str(error)) from None
         if rate.value <= 0:
@@ -768,24 +850,16 @@ class _Loader:
                 stated, stated_text = None, UNANSWERED
             elif isinstance(value, list):
                 try:
-                    stated_array = read_array(value, stated=True)
+                    stated_array = _array_in_range(read_array(value, stated=True))
                 except ValueError as error:
                     raise self.error("claims", text, f"stated value: {error}") from None
                 stated, stated_text = None, stated_array.text()
             else:
                 try:
-                    stated = parse_number(value)
+                    stated = _in_range(parse_number(value))
                 except ValueError as error:
                     raise self.error("claims", text, f"stated value: {error}") from None
                 stated_text = stated.text
-            for entry in stated_array.entries if stated_array else (stated,):
-                if entry is not None and abs(entry.value) > MAX_MAGNITUDE:
-                    raise self.error(
-                        "claims",
-                        text,
-                        f"stated value: expected numbers within float64's range "
-                        f"(|x| <= {MAX_MAGNITUDE:g}), got {entry.text}",
-                    )
             claims.append(
                 Claim(
                     text,

@@ -11,10 +11,12 @@ reads like the CLI's line, after the claim's ``file:line``: stated and exact
 values, the verdict, and where the error came from: ``the first wrong step``,
 ``carried from X`` or ``carried from the rounded inputs X``.
 
-The whole file is checked once, when its first item runs. This module imports
-only pytest at import time; the loader (no SymPy) runs at collection and SymPy
-is imported when a file is checked, so the plugin costs nothing in test runs
-that have no worked-example files.
+The whole file is checked once, when it is collected: a file that cannot be
+checked (bad input, a bound exceeded, a value nbn cannot judge) is one
+collection error whose message is the CLI's one line, and never aborts the
+session. This module imports only pytest at import time; SymPy is imported when
+a file is checked, so the plugin costs nothing in test runs that have no
+worked-example files.
 """
 
 from __future__ import annotations
@@ -56,13 +58,21 @@ class WorkedExampleFile(pytest.File):
     _error: str | None = None
 
     def collect(self) -> Any:
-        from .errors import CheckError
+        from .checker import check_example
+        from .errors import CheckError, OracleDisagreementError
         from .load import load
 
+        # the whole check runs here: a file that cannot be checked is one collection
+        # error with one line, not one traceback per claim (nor an aborted session)
         try:
             self.example = load(self.path)
-        except CheckError as error:
+            self._report = check_example(self.example)
+        except (CheckError, OracleDisagreementError) as error:
             raise self.CollectError(f"nbn check: {error}") from None
+        except (MemoryError, RecursionError) as error:
+            raise self.CollectError(
+                f"nbn check: {self.path}: past nbn's limits ({type(error).__name__})"
+            ) from None
         for index, claim in enumerate(self.example.written_claims):
             yield ClaimItem.from_parent(self, name=claim.text, claim=claim, index=index)
 

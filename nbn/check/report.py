@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import graph
 from .arrays import nested_text
-from .backends import to_fraction
+from .backends import DomainError, to_fraction
 from .causes import describe
 from .checker import ClaimResult, Report
 from .errors import CheckError
@@ -294,7 +294,10 @@ def trace(example: WorkedExample, of: str | None = None) -> list[TraceRow]:
     rows = []
     for name in example.names:
         depends = name == root or name in example.depends[root]
-        gradient = to_fraction(oracle.grad(root, name)) if depends else Fraction(0)
+        try:
+            gradient = to_fraction(oracle.grad(root, name)) if depends else Fraction(0)
+        except DomainError as error:  # e.g. sqrt at 0: the value exists, the slope does not
+            raise CheckError(example.file, None, "--of", f"{error}") from None
         given = example.given.get(name)
         rows.append(
             TraceRow(
@@ -336,6 +339,8 @@ def to_svg(example: WorkedExample, of: str | None = None, **options: Any) -> str
     """
     root = _of(example, of)
     engine = EngineOracle(example, {n: float(p.value) for n, p in example.given.items()})
+    if root in engine.aside:
+        raise CheckError(example.file, None, "--svg", f"cannot draw: {engine.aside[root]}")
     params = set(example.train.params) if example.train is not None else set()
     data = frozenset(n for n in example.given if n not in params) if params else frozenset()
     nodes = {n: v for n, v in engine.nodes.items() if n == root or n in example.depends[root]}

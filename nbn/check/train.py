@@ -31,16 +31,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .backends import DomainError, SympyBackend, evaluate
+from .backends import DomainError, SympyBackend, Watch, evaluate
 from .bounds import Deadline
 from .errors import CheckError, OracleDisagreementError
 from .load import Train, WorkedExample
-from .oracles import EngineOracle, FloatOracle
+from .oracles import EngineOracle, FloatOracle, StepAside
 
 __all__ = ["AFTER_RTOL", "ORACLES", "Trajectories", "run"]
 
@@ -62,10 +62,20 @@ class Trajectories:
     """The parameters after each kept step, per oracle: ``states[oracle][n][param]``."""
 
     states: dict[str, dict[int, dict[str, float]]]
+    #: the oracles whose run stepped aside (finite differences at a kink), and why
+    aside: dict[str, str] = field(default_factory=dict)
 
     def givens(self, example: WorkedExample, oracle: str, steps: int) -> dict[str, float]:
-        """The givens of world ``steps`` as floats, parameters from ``oracle``'s run."""
+        """The givens of world ``steps`` as floats, parameters from ``oracle``'s run.
+
+        Raises
+        ------
+        StepAside
+            If ``oracle``'s run stepped aside.
+        """
         values = {name: float(p.value) for name, p in example.given.items()}
+        if steps and oracle in self.aside:
+            raise StepAside(self.aside[oracle])
         if steps:
             values.update(self.states[oracle][steps])
         return values
@@ -193,17 +203,34 @@ def _fd_run(
         for i in range(count):
             moved[i, 2 * i] += h[i]
             moved[i, 2 * i + 1] -= h[i]
+        oracle.watch.clear()
         try:
-            loss = oracle.forward(dict(zip(train.params, moved, strict=True)))[train.loss]
+            world = oracle.forward(dict(zip(train.params, moved, strict=True)), oracle.watched)
         except (CheckError, DomainError) as error:
             raise _failure(example, "finite-difference", step + 1, error) from None
-        loss = np.broadcast_to(loss, (2 * count,))
+        loss = np.broadcast_to(world[train.loss], (2 * count,))
+        straddled = _straddled(oracle.watch, 2 * count)
+        if straddled is not None:
+            raise StepAside(f"at step {step + 1}, a finite-difference step {straddled}")
         grads = (loss[0::2] - loss[1::2]) / (2 * h)
         params = params - rate * grads
         _check_finite(
             example, "finite-difference", step + 1, dict(zip(train.params, params, strict=True))
         )
     return states
+
+
+def _straddled(watch: Watch, width: int) -> str | None:
+    """What a step straddles (relu's kink, a pole, a domain's edge), or ``None``."""
+    for kind, text, argument in watch:
+        a = np.broadcast_to(argument, (width,))
+        if kind == "kink" and bool((a > 0).any()) and bool((a <= 0).any()):
+            return f"straddles relu's kink at {text} = 0"
+        if kind == "pole" and a.min() <= 0 <= a.max():
+            return f"reaches a pole: {text} = 0"
+        if kind == "domain" and a.min() <= 0:
+            return f"leaves the domain of {text}"
+    return None
 
 
 def run(
@@ -225,11 +252,17 @@ def run(
     states = {
         "sympy": _sympy_run(example, example.train, keep, last, deadline),
         "graph-engine": _engine_run(example, example.train, keep, last, deadline),
-        "finite-difference": _fd_run(example, example.train, keep, last, deadline),
     }
+    aside: dict[str, str] = {}
+    try:
+        states["finite-difference"] = _fd_run(example, example.train, keep, last, deadline)
+    except StepAside as reason:
+        aside["finite-difference"] = str(reason)
     for n in sorted(keep):
         for p, reference in states["sympy"][n].items():
             for oracle, rtol in AFTER_RTOL.items():
+                if oracle in aside:
+                    continue
                 value = states[oracle][n][p]
                 if abs(value - reference) > rtol * max(1.0, abs(reference)):
                     raise OracleDisagreementError(
@@ -237,4 +270,4 @@ def run(
                         f"{p!r}: sympy gives {reference!r}, {oracle} gives {value!r} (tolerance "
                         f"{rtol:g} relative). This is a bug in nbn: please report it with the file."
                     )
-    return Trajectories(states)
+    return Trajectories(states, aside)

@@ -40,13 +40,14 @@ from .functions import (
     squared_error_cost,
     tanh,
 )
-from .payload import ExactnessError, Payload
+from .payload import ExactnessError, NotDifferentiableError, Payload
 from .trace import TraceRow, format_number, to_markdown, trace
 from .value import Value, topological_order
 
 __all__ = [
     "ExactnessError",
     "Graph",
+    "NotDifferentiableError",
     "Payload",
     "TraceRow",
     "Value",

@@ -55,6 +55,12 @@ Payload: TypeAlias = Any
 _Z_MIN = -709.78
 
 
+class NotDifferentiableError(ValueError):
+    """``backward()`` met a node whose local derivative is infinite (``sqrt`` or
+    another power below 1 at 0): the chain rule has no number to pass on there,
+    so the engine refuses instead of returning ``inf`` or ``nan`` gradients."""
+
+
 class ExactnessError(ValueError):
     """A ``Fraction`` payload met a function whose value there is irrational."""
 

@@ -19,6 +19,7 @@ not touched.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -150,8 +151,14 @@ class Value:
         out = self.data**n
         if isinstance(out, complex):
             raise ValueError(f"{self.data!r} ** {n!r} is complex; the graph holds real numbers")
-        # d(a^n)/da = n * a^(n - 1)   (0 for n = 0, also at a = 0)
-        local = n * self.data ** (n - 1) if n != 0 else pl.zero_like(out)
+        # d(a^n)/da = n * a^(n - 1)   (0 for n = 0, also at a = 0; at a = 0 with
+        # 0 < n < 1, e.g. sqrt, it is unbounded: inf for a float, never a number to trust)
+        if n == 0:
+            local = pl.zero_like(out)
+        elif isinstance(self.data, (int, float)) and self.data == 0 and n < 1:
+            local = math.inf
+        else:
+            local = n * self.data ** (n - 1)
         return Value(out, op=f"**{n}", parents=(self,), local_grads=(local,))
 
     def __neg__(self) -> Value:
@@ -207,6 +214,12 @@ class Value:
         self.grad = pl.one_like(self.data)
         for node in reversed(order):
             for parent, local in zip(node.parents, node.local_grads, strict=True):
+                if isinstance(local, float) and math.isinf(local):
+                    raise pl.NotDifferentiableError(
+                        f"not differentiable: the local derivative of {node.op or 'a node'} "
+                        f"at {parent.data!r} is infinite, so the chain rule cannot pass a "
+                        "gradient through it"
+                    )
                 # chain rule: the parent receives local x upstream, summed over all paths
                 parent.grad = parent.grad + local * node.grad
 

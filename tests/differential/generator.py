@@ -256,11 +256,11 @@ def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
     # the exponent of the last printed digit (never a unit of 1 or more: an integer
     # written with an exponent, "0e3", is left to the hostile corpus)
     k = min(int(magnitude) - rng.randint(1, 6), -1)
-    unit = Fraction(10) ** k
     base = r if (r is not None and rng.random() < 0.8) else e
     tie = _tie_exponent(base)
     if tie is not None and rng.random() < 0.5:
         k = tie  # a value exactly half-way at this digit: both neighbours agree
+    unit = Fraction(10) ** k
     choice = rng.choices(
         ["round", "truncate", "off", "flip", "far", "integer", "fraction", "?"],
         weights=[6, 2, 3, 1, 1, 1, 1, 1],
@@ -287,7 +287,17 @@ def _state(rng: random.Random, e: Fraction, r: Fraction | None) -> str:
 
 
 def generate(rng: random.Random) -> Generated:
-    """One random file and what the generator knows about it."""
+    """One random file and what the generator knows about it (drawn again, from the
+    same random stream, while a claim is not defined: a gradient of sqrt at 0)."""
+    for _ in range(100):
+        try:
+            return _generate(rng)
+        except (UndefinedError, ZeroDivisionError):
+            continue
+    raise RuntimeError("no well-posed file in 100 draws")
+
+
+def _generate(rng: random.Random) -> Generated:
     training = rng.random() < 0.6
     ex = _draw_example(rng, training)
     trees = _claim_trees(rng, ex)

@@ -16,7 +16,6 @@ the file. ``REFUSE`` (exit 2 only) is for malformed files; ``JUDGE_OR_REFUSE``
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,8 @@ def add(
     assert name not in CORPUS, name
     filename = f"{name}.nbn.toml"
     RAW[filename] = text if isinstance(text, bytes) else text.encode("utf-8")
+    if b'= "?"' in RAW[filename]:  # a claim not filled in yet does not agree: exit 1
+        exit = sorted({1 if status == 0 else status for status in exit})
     CORPUS[filename] = {"exit": exit, "verdicts": verdicts or {}, "args": args or []}
 
 
@@ -80,7 +81,7 @@ def sig(x: Any) -> Any:
 
 def rounded(x: Any, digits: int = 6) -> str:
     """``x`` correctly rounded to ``digits`` significant digits, in e-notation."""
-    return mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-math.inf, max_fixed=math.inf)
+    return mpmath.nstr(mpmath.mpf(x), digits)
 
 
 def tracebacks() -> None:
@@ -566,6 +567,28 @@ def wrong_answers() -> None:
             OK if verdict == "agrees" else FAIL,
             {"y": verdict},
         )
+    # the same tie and fraction reached by a training step: exact arithmetic, not float64
+    for label, target, rate, stated, verdict in (
+        ("tie-low", "1.396875", "0.4", "0.5587", "agrees"),
+        ("tie-high", "1.396875", "0.4", "0.5588", "agrees"),
+        ("tie-below", "1.396875", "0.4", "0.5586", "wrong"),
+        ("fraction", "56/15", "0.5", "28/15", "agrees"),
+        ("fraction-rounded", "56/15", "0.5", "1.867", "agrees"),
+        ("fraction-off", "56/15", "0.5", "28/16", "wrong"),
+    ):
+        add(
+            f"wrong-after-{label}",
+            toml(
+                {"w": "0", "t": target},
+                {"L": "(t - w)**2/2"},
+                {"after(1, w)": stated},
+                train=f'loss = "L"\nparams = ["w"]\nlearning_rate = "{rate}"',
+                comment=f"dL/dw = -(t - w) = -t at w = 0: after(1, w) = {rate} * {target} "
+                f"exactly. Stated {stated}: {verdict}.",
+            ),
+            OK if verdict == "agrees" else FAIL,
+            {"after(1, w)": verdict},
+        )
     add(
         "wrong-fraction-division",
         toml({"a": "28", "b": "15"}, {"y": "a/b"}, {"y": "28/15"}, comment="28/15 exactly."),
@@ -725,8 +748,6 @@ def malformed() -> None:
         "given-date": file(given="x = 1979-05-27\n"),
         "given-name-keyword": file(given='lambda = "1"\n', define='y = "lambda"\n'),
         "given-name-true": file(given='True = "1"\n', define='y = "True"\n'),
-        "given-name-dunder": file(given='__class__ = "1"\n', define='y = "__class__"\n'),
-        "given-name-import": file(given='__import__ = "1"\n', define='y = "__import__"\n'),
         "given-name-sigmoid": file(given='sigmoid = "1"\n', define='y = "sigmoid"\n'),
         "given-name-grad": file(given='grad = "1"\n', define='y = "grad * 2"\n'),
         "given-name-after": file(given='after = "1"\n', define='y = "after"\n'),
@@ -894,6 +915,13 @@ def malformed() -> None:
         file(claims="".join(f'"y + {i}" = "?"\n' for i in range(500))),
         REFUSE,
     )
+    for dunder in ("__class__", "__import__", "__builtins__", "__dict__"):
+        add(
+            f"bad-given-name-{dunder.strip('_')}",
+            file(given=f'{dunder} = "1"\n', define=f'y = "{dunder} * 4"\n'),
+            JUDGE_OR_REFUSE,
+            {"y": "agrees"},
+        )
     add(
         "valid-unicode-name",
         file(given='"ŵ" = "2"\n', define='y = "ŵ*ŵ"\n'),
