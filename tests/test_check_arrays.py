@@ -791,3 +791,9 @@ def test_random_array_expressions_are_checked_by_four_oracles_or_refused_cleanly
         checked += 1
         assert "numpy" in report.results[0].oracles, text
     assert checked > 500, checked
+
+
+def test_json_of_an_array_stated_for_a_number_names_both_shapes() -> None:
+    record = json.loads(to_json([check_text(CALCULUS + "cost = [2.5]\n")]))[0]
+    assert (record["verdict"], record["exact"], record["shape"]) == ("wrong", 2.5, [])
+    assert "(1,)" in record["note"] and "()" in record["note"]

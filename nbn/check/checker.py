@@ -165,7 +165,7 @@ class ClaimResult:
             shown = {
                 e.index for e in self.entries if reveal or e.verdict != "unanswered" or self.note
             }
-            if not hidden:
+            if not hidden and self.shape:
                 exact = _nested(
                     [float(e.exact) if e.index in shown else None for e in self.entries],
                     self.shape,

@@ -729,7 +729,6 @@ def malformed() -> None:
         "given-missing": file(given=None, define=None),
         "given-not-table": 'title = "t"\ngiven = 3\n[claims]\nx = "1"\n',
         "given-bool": file(given="x = true\n"),
-        "given-array": file(given="x = [1, 2]\n"),
         "given-table": file(given="x = {a = 1}\n"),
         "given-inf": file(given="x = inf\n"),
         "given-nan": file(given="x = nan\n"),
@@ -798,7 +797,6 @@ def malformed() -> None:
         "claims-unknown-name": file(claims='q = "1"\n'),
         "claims-syntax": file(claims='"y +" = "1"\n'),
         "claims-bool": file(claims="y = true\n"),
-        "claims-array": file(claims='y = ["4"]\n'),
         "claims-table": file(claims="y = {a = 1}\n"),
         "claims-word": file(claims='y = "four"\n'),
         "claims-inf": file(claims="y = inf\n"),
@@ -936,7 +934,63 @@ def malformed() -> None:
     )
 
 
+def arrays() -> None:
+    """Files in matrix form (issue 19): shapes that do not fit, arrays past the bounds,
+    and stated arrays whose shape is wrong (judged, not refused)."""
+    head = 'title = "arrays"\n[given]\nW = [[1, 2]]\nX = [[1, 0], [0, 2]]\n'
+    rows = ", ".join(["[" + ", ".join(["1"] * 100) + "]"] * 100)
+    for name, text in {
+        "ragged": 'title = "t"\n[given]\nW = [[1, 2], [3]]\n[claims]\n"sum(W)" = 3\n',
+        "nested-3": 'title = "t"\n[given]\nW = [[[1]]]\n[claims]\n"sum(W)" = 1\n',
+        "empty-row": 'title = "t"\n[given]\nW = [[]]\n[claims]\n"sum(W)" = 0\n',
+        "matmul-shapes": head + '[claims]\n"W @ W" = 1\n',
+        "matmul-1d": 'title = "t"\n[given]\nv = [1, 2]\n[claims]\n"v @ v" = 5\n',
+        "index-out-of-bounds": head + '[claims]\n"W[0, 2]" = 1\n',
+        "index-too-many": head + '[claims]\n"W[0, 0, 0]" = 1\n',
+        "axis-out-of-range": head + '[claims]\n"sum(W, axis=2)" = 1\n',
+        "grad-of-an-array": head + '[define]\nZ = "W @ X"\n[claims]\n"grad(Z, W)" = 1\n',
+        "loss-not-scalar": head
+        + '[define]\nZ = "W @ X"\n[train]\nloss = "Z"\nparams = ["W"]\nlearning_rate = 1\n'
+        + '[claims]\n"after(1, Z)" = "?"\n',
+        "100x100-product": f'title = "t"\n[given]\nA = [{rows}]\nB = [{rows}]\n'
+        + '[claims]\n"A @ B" = "?"\n',
+    }.items():
+        add(f"bad-array-{name}", text, REFUSE)
+    add(
+        "wrong-array-stated-for-a-number",
+        'title = "t"\n[given]\nx = "2"\n[define]\ny = "x*x"\n[claims]\n'
+        "# y = 4 is a number: a stated array of shape (1,) does not fit it (wrong)\n"
+        'y = ["4"]\n',
+        FAIL,
+        {"y": "wrong"},
+    )
+    add(
+        "wrong-array-given-for-a-number",
+        'title = "t"\n[given]\nx = [1, 2]\n[define]\ny = "x*x"\n[claims]\n'
+        "# x is an array of shape (2,), so y = x*x = [1, 4]: a single number does not fit\n"
+        'y = "4"\n',
+        FAIL,
+        {"y": "wrong"},
+    )
+    add(
+        "wrong-array-transposed",
+        head
+        + '[define]\nZ = "W @ X"\n[claims]\n'
+        + "# W @ X = [[1*1 + 2*0, 1*0 + 2*2]] = [[1, 4]] (1x2), stated as a 2x1 column\n"
+        + "Z = [[1], [4]]\n",
+        FAIL,
+        {"Z": "transposed"},
+    )
+    add(
+        "valid-array-product",
+        head + '[define]\nZ = "W @ X"\n[claims]\n# [[1, 4]]\nZ = [[1, 4]]\n',
+        [0],
+        {"Z": "agrees"},
+    )
+
+
 def main() -> None:
+    arrays()
     tracebacks()
     memory()
     exponential_time()
