@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import examples
+from worked_files import NEURON
 
 from nbn.check import Report, check, check_text, format_table, loads, to_json
 from nbn.check.causes import (
@@ -232,15 +233,6 @@ def test_json_has_likely_cause_beside_the_carried_cause(slips: Report) -> None:
 
 
 # -- small files, one slip each, derived by hand -----------------------------------------
-
-NEURON = """title = "neuron"
-[given]
-w = "0.6"
-y = 1
-[define]
-y_hat = "sigmoid(w)"
-L = "(y - y_hat)**2 / 2"
-"""
 
 
 @pytest.mark.parametrize(
