@@ -11,8 +11,9 @@ if str(TESTS) not in sys.path:
 
 # Hypothesis: the default run is deterministic (derandomize: the same examples on
 # every machine); ``--hypothesis-profile=slow`` draws many random examples, and
-# ``--hypothesis-seed=N`` with it makes a run of other seeds reproducible. A test's
-# own ``@settings(max_examples=...)`` still overrides the profile's number.
+# ``--hypothesis-seed=N`` with it makes a run of other seeds reproducible. Tests that
+# set their own number write ``max_examples=examples(n)`` (tests/strategies.py): n in
+# the default run, ten times n under the slow profile.
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("default", derandomize=True, deadline=None)

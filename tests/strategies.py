@@ -140,3 +140,12 @@ def layer_problems(
         upstream=draw(matrices((n_out, m), -1.0, 1.0)),
         Y=draw(binary_labels((n_out, m))),
     )
+
+
+def examples(n: int) -> int:
+    """``n`` examples in the default run; as many times more as the loaded Hypothesis
+    profile asks for over Hypothesis's own default of 100 (ten times under
+    ``--hypothesis-profile=slow``, see tests/conftest.py)."""
+    from hypothesis import settings
+
+    return max(n, n * settings.default.max_examples // 100)

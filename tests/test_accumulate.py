@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.typing import NDArray
+from strategies import examples
 
 from nbn import (
     FD_RTOL,
@@ -141,7 +142,7 @@ def _xor_2layer_problem() -> tuple[Array, ...]:
 # ---------------------------------------------------------------- looped == vectorized
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(_one_layer_problems())
 def test_looped_and_vectorized_agree_for_random_shapes(problem: tuple[Array, ...]) -> None:
     X, Y, W, b = problem
@@ -152,7 +153,7 @@ def test_looped_and_vectorized_agree_for_random_shapes(problem: tuple[Array, ...
     _assert_agree(looped[1], vectorized[1], scale_b)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(_two_layer_problems())
 def test_two_layer_looped_and_vectorized_agree_for_random_shapes(
     problem: tuple[Array, ...],
@@ -193,7 +194,7 @@ def test_both_methods_give_the_article_gradient_after_one_or_step() -> None:
 # ---------------------------------------------------------------- fast == vectorized
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(_one_layer_problems(), st.integers(1, 8) | st.none())
 def test_fast_step_equals_the_readable_one_for_random_shapes_and_blocks(
     problem: tuple[Array, ...], block: int | None
@@ -206,7 +207,7 @@ def test_fast_step_equals_the_readable_one_for_random_shapes_and_blocks(
     _assert_agree(fast[1], reference[1], scale_b)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(_two_layer_problems(), st.integers(1, 8) | st.none())
 def test_two_layer_fast_step_equals_the_readable_one_for_random_shapes_and_blocks(
     problem: tuple[Array, ...], block: int | None

@@ -16,6 +16,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
+from worked_files import NEURON
 
 from nbn.check import Report, check, check_text, format_table, loads, to_json
 from nbn.check.causes import (
@@ -231,15 +233,6 @@ def test_json_has_likely_cause_beside_the_carried_cause(slips: Report) -> None:
 
 
 # -- small files, one slip each, derived by hand -----------------------------------------
-
-NEURON = """title = "neuron"
-[given]
-w = "0.6"
-y = 1
-[define]
-y_hat = "sigmoid(w)"
-L = "(y - y_hat)**2 / 2"
-"""
 
 
 @pytest.mark.parametrize(
@@ -488,7 +481,7 @@ def test_causes_do_not_change_any_verdict(monkeypatch: pytest.MonkeyPatch, slips
     assert all(r.likely == () for r in without.results)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(
     w=st.integers(min_value=-300, max_value=300).map(lambda k: Fraction(k, 100)),
     y=st.sampled_from([0, 1]),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from worked_files import NEURON as ONE_WEIGHT_NEURON
 
 from nbn.cli import main
 
@@ -303,15 +304,7 @@ def test_svg_without_matplotlib_names_the_extra(
 # Rounded: y_hat stated 0.65 (correctly rounded), L from it = 0.35^2 / 2 = 0.06125,
 # stated 0.061: right from the rounded input, 1.8 units of 0.001 from the exact L.
 # Wrong input: y_hat stated 0.654 (wrong), L from it = 0.346^2 / 2 = 0.059858, stated 0.060.
-CASE = """title = "carried cases"
-[given]
-w = "0.6"
-y = 1
-[define]
-y_hat = "sigmoid(w)"
-L = "(y - y_hat)**2 / 2"
-[claims]
-"""
+CASE = ONE_WEIGHT_NEURON + "[claims]\n"
 
 
 def test_carried_from_rounded_inputs_is_told_apart_in_table_and_json(

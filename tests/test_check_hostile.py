@@ -400,3 +400,34 @@ def test_finite_differences_step_aside_where_the_step_is_too_coarse() -> None:
     # 1% off: no pole is crossed, but the step is far too coarse for this curvature
     assert result.verdict == "agrees", repr(result)
     assert "too coarse" in result.aside["finite-difference"], repr(result.aside)
+
+
+def test_training_through_sqrt_at_zero_is_refused_as_not_differentiable() -> None:
+    """Found by the differential test (seed 1174). By hand: at g = 0.58 the gradient of
+    L = (-5 sqrt(relu(g)) - 0.5)^2 / 2 is (-5 sqrt(g) - 0.5)(-5 / (2 sqrt(g))) = 14.141,
+    so one step of rate 0.5 takes g to 0.58 - 7.0705 = -6.4905, where relu is 0 and the
+    chain rule meets sqrt's infinite derivative at 0: step 2 cannot be backpropagated.
+    It used to be refused as a run that does not stay finite ("a smaller learning rate?")."""
+    text = """title = "t"
+[given]
+g = "0.58"
+[define]
+d = "relu(g)"
+L = "(-5*sqrt(d) - 0.5)**2/2"
+[train]
+loss = "L"
+params = ["g"]
+learning_rate = "0.5"
+[claims]
+"after(2, g)" = "1"
+"""
+    with pytest.raises(CheckError) as caught:
+        check_text(text)
+    message = str(caught.value)
+    assert "not differentiable" in message and "step 2" in message, message
+    assert "learning rate" not in message, message
+    shown = float(message.split("(g = ")[1].split(")")[0])
+    assert (
+        abs(shown - (0.58 - 0.5 * (-5 * math.sqrt(0.58) - 0.5) * (-5 / (2 * math.sqrt(0.58)))))
+        < 1e-12
+    )

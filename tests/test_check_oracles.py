@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from nbn import graph
 from nbn.check import OracleDisagreementError, backends, check_text, loads, train
@@ -63,7 +64,7 @@ def _sympy(node: Node) -> tuple[float, float]:
     return float(exact.evalf(30)), float(sp.N(derivative, 30))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(EXPRESSIONS)
 # Found by Hypothesis (issue 18; also under --hypothesis-seed=11): sqrt(a - a) is the
 # constant 0 to SymPy (a - a cancels before differentiating), while backpropagation
@@ -170,7 +171,7 @@ def test_training_runs_agree_closely() -> None:
     assert abs(runs.states["finite-difference"][100]["w"] - w) <= 1e-8 * max(1.0, abs(w))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(EXPRESSIONS)
 def test_the_derivations_own_derivative_rules_match_sympy(node: Node) -> None:
     """The recomputation of a gradient step differentiates one definition with nbn's

@@ -7,6 +7,7 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+from worked_files import NEURON
 
 # pytester's in-process runs drop the modules a run imported; import the checker
 # (and SymPy with it) here once, so each run does not import them again.
@@ -142,17 +143,7 @@ def test_failures_show_file_line_and_where_the_error_started(pytester: pytest.Py
 # y_hat = sigmoid(0.6) = 0.645656..., stated 0.65 (rounded right); L from it
 # = 0.35^2 / 2 = 0.06125, stated 0.061; the exact L = (1 - y_hat)^2 / 2 is
 # 0.06277972666 to ten digits (mpmath at 30 digits).
-ROUNDED = """title = "rounded"
-[given]
-w = "0.6"
-y = 1
-[define]
-y_hat = "sigmoid(w)"
-L = "(y - y_hat)**2 / 2"
-[claims]
-y_hat = "0.65"
-L = "0.061"
-"""
+ROUNDED = NEURON + '[claims]\ny_hat = "0.65"\nL = "0.061"\n'
 
 
 def test_a_failure_carried_from_rounded_inputs_says_so(pytester: pytest.Pytester) -> None:

@@ -21,6 +21,7 @@ import pytest
 import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from nbn import (
     FD_RTOL,
@@ -298,7 +299,7 @@ def networks(draw: st.DrawFn) -> tuple[list[list[float]], list[list[float]], Lay
     return X, Y, layers, acts
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(networks())
 def test_random_network_engine_matches_library(
     net: tuple[list[list[float]], list[list[float]], Layers, list[str]],

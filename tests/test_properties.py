@@ -24,6 +24,7 @@ from strategies import (
     LayerProblem,
     activation_inputs,
     binary_labels,
+    examples,
     layer_problems,
     matrices,
     probabilities,
@@ -56,8 +57,8 @@ SYMPY_RTOL = 1e-12
 #: checked to a relative 1e-6: entries below FD_FLOOR |f| are compared absolutely,
 #: to FD_RTOL * FD_FLOOR |f| = 1e-9 |f|. Every other entry is checked to 1e-6.
 FD_FLOOR = 1e-3
-FD_SETTINGS = settings(max_examples=40, deadline=None)
-SYMPY_SETTINGS = settings(max_examples=10, deadline=None)
+FD_SETTINGS = settings(max_examples=examples(40), deadline=None)
+SYMPY_SETTINGS = settings(max_examples=examples(10), deadline=None)
 
 
 def _linear(problem: LayerProblem) -> LinearLayer:

@@ -148,8 +148,22 @@ def _descend(
             deadline.check()
         try:
             g = gradient(*params)
-        except (OverflowError, ValueError, ZeroDivisionError) as error:
+        except OverflowError as error:
             raise _failure(example, oracle, step + 1, error) from None
+        except (ValueError, ZeroDivisionError) as error:
+            # the gradient's formula divides by zero or leaves a domain: the point has
+            # no derivative for backpropagation (sqrt or a power below 1 at 0, log at 0)
+            shown = ", ".join(f"{n} = {v!r}" for n, v in zip(train.params, params, strict=True))
+            raise CheckError(
+                example.file,
+                "train",
+                "loss",
+                f"not differentiable: at step {step + 1} of gradient descent ({shown}) the "
+                f"gradient of {train.loss} has no finite value ({oracle}: {error}); a local "
+                "derivative is infinite or undefined there (sqrt or a power below 1 at 0, "
+                "log at 0), so nbn cannot judge training through this point",
+                example.line("train", "loss"),
+            ) from None
         params = [p - rate * float(d) for p, d in zip(params, g, strict=True)]
         _check_finite(example, oracle, step + 1, dict(zip(train.params, params, strict=True)))
     return states

@@ -38,6 +38,10 @@ Tree = tuple[Any, ...]
 Scalar = Any  # Fraction or mpmath.mpf
 
 
+#: How often a derivative passed sqrt at 0 with a zero tangent (see :func:`train`).
+_SQRT_AT_ZERO = [0]
+
+
 class UndefinedError(Exception):
     """Outside a function's domain, a division by zero, or a value too ill-posed to judge."""
 
@@ -175,6 +179,7 @@ def function(name: str, a: Dual) -> Dual:
             root = mpmath.sqrt(mp(v))
         if s == 0:
             if isinstance(a.d, Fraction) and a.d == 0:
+                _SQRT_AT_ZERO[0] += 1
                 return Dual(Fraction(0), Fraction(0))
             raise UndefinedError("the derivative of sqrt at 0")
         return Dual(root, div(a.d, mul(Fraction(2), root)))
@@ -272,13 +277,21 @@ class World:
 
 
 def train(example: Example, steps: int) -> list[World]:
-    """Worlds 0..steps of plain gradient descent on ``example.loss`` (own loop)."""
+    """Worlds 0..steps of plain gradient descent on ``example.loss`` (own loop).
+
+    A step whose gradient passes sqrt at 0 is undefined here, even where forward
+    mode carries a zero tangent through it (sqrt(relu(p)) at p < 0): nbn's
+    documented rule is that sqrt has no derivative at 0, so backpropagation
+    refuses such a point, and the generator draws another file."""
     worlds = [World(example, dict(example.given))]
     for _ in range(steps):
         last = worlds[-1]
         assert example.loss is not None
         moved = dict(last.given)
+        _SQRT_AT_ZERO[0] = 0
         for p in example.params:
             moved[p] = sub(last.given[p], mul(example.rate, last.grad(example.loss, p)))
+        if _SQRT_AT_ZERO[0]:
+            raise UndefinedError("a training step's gradient passes sqrt at 0")
         worlds.append(World(example, moved))
     return worlds
