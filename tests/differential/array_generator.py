@@ -1,0 +1,336 @@
+"""Random worked-example files in matrix form, their judgement, and nbn's report on them.
+
+:func:`generate` draws a small linear layer ``Z = W @ X + b`` (``X`` as written or
+``X.T``; ``b`` a number, a column or a 1x1 array, broadcast over the columns), an
+activation, a scalar cost (``sum`` or ``mean`` of squared errors), and claims on
+arrays, on single entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X.T``,
+``sum(grad(cost, Z), axis=1, keepdims=True)``-style expressions and on
+``after(1..3, ...)`` of the parameters, the cost and its gradients.
+
+The stated values are built so that the author's world cannot blur a verdict:
+every claim but one is stated correctly rounded to 16 significant digits (or
+``"?"``), so each agrees, and any step redone from the author's stated values lands
+within about 1e-15 (relative) of the exact value. The one *mutated* claim has
+entries drawn to hit the verdicts on purpose (rounded right, truncated, one unit
+off in the last digit, sign flipped, off by far, ``"?"``), or is stated as the
+transpose of the right array (a non-square one). With its inputs agreeing, rule 3
+(carried from a wrong input) cannot apply, and rule 5 (carried by rounded inputs)
+could only where the exact value lies within 1e-10 units of a boundary of the
+rules (half a unit, a unit, a multiple of the unit): such an entry is drawn again
+as rounded right (:func:`entry_verdict` refuses it). Each entry is then judged by
+:func:`differential.judge.verdict`, the claim by its worst entry in the documented
+order.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+
+from .arrays import Arr, ArrayExample, Tree, array, claim_value, steps_in, train
+from .evaluator import UndefinedError, exact
+from .generator import decimal_text, number_text
+from .judge import IllConditionedError, printed, verdict
+
+#: The verdicts of a stated array's entries from best to worst (docs/check.md: "the
+#: verdict of its worst entry"; the order as documented in nbn/check/entries.py).
+SEVERITY = ("agrees", "last-digit", "truncated", "carried", "unanswered", "transposed", "wrong")
+
+#: Within this many units of a boundary of the rules, a redone step 1e-15 away
+#: could fall on the other side: such an entry is not stated off on purpose.
+MARGIN = Fraction(1, 10**10)
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+RATES = (Fraction(1, 10), Fraction(1, 2), Fraction(1), Fraction(1, 4))
+
+
+@dataclass
+class ArrayClaim:
+    tree: Tree
+    text: str
+    stated: Any  # nested lists of str, or a str
+    value: Arr  # the exact value
+    verdict: str  # this package's judgement of the claim
+    entry_verdicts: list[str]  # per entry of the exact value, row-major (empty if a shape misfit)
+
+
+@dataclass
+class GeneratedArrays:
+    example: ArrayExample
+    claims: list[ArrayClaim]
+    text: str
+
+
+def to_text(tree: Tree) -> str:
+    kind = tree[0]
+    if kind == "num":
+        return number_text(tree[1])
+    if kind == "name":
+        return tree[1]
+    if kind == "bin":
+        return f"({to_text(tree[2])} {tree[1]} {to_text(tree[3])})"
+    if kind == "pow":
+        return f"({to_text(tree[1])}) ** {tree[2]}"
+    if kind == "call":
+        return f"{tree[1]}({to_text(tree[2])})"
+    if kind == "matmul":
+        return f"({to_text(tree[1])} @ {to_text(tree[2])})"
+    if kind == "T":
+        return f"{to_text(tree[1])}.T"
+    if kind == "reduce":
+        args = to_text(tree[2])
+        if tree[3] is not None:
+            args += f", axis={tree[3]}"
+        if tree[4]:
+            args += ", keepdims=True"
+        return f"{tree[1]}({args})"
+    if kind == "index":
+        return f"{to_text(tree[1])}[{', '.join(str(i) for i in tree[2])}]"
+    if kind == "grad":
+        return f"grad({tree[1]}, {tree[2]})"
+    if kind == "after":
+        return f"after({tree[1]}, {to_text(tree[2])})"
+    raise ValueError(kind)
+
+
+def _entry(rng: random.Random) -> Fraction:
+    if rng.random() < 0.15:
+        return Fraction(rng.randint(-2, 2))
+    return Fraction(rng.randint(-99, 99), rng.choice([10, 100]))
+
+
+def _matrix(rng: random.Random, rows: int, cols: int) -> list[list[Fraction]]:
+    return [[_entry(rng) for _ in range(cols)] for _ in range(rows)]
+
+
+def _toml(nested: Any) -> str:
+    if isinstance(nested, list):
+        return "[" + ", ".join(_toml(x) for x in nested) + "]"
+    if isinstance(nested, str):
+        return f'"{nested}"'
+    return f'"{number_text(nested).strip("()")}"'
+
+
+def _sane(a: Arr) -> bool:
+    for v in a.values():
+        x = abs(exact(v))
+        if x != 0 and not Fraction(1, 10**6) <= x <= 10**6:
+            return False
+    return True
+
+
+def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
+    n_in, n_out, m = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 4)
+    transposed_x = rng.random() < 0.3
+    x = _matrix(rng, m, n_in) if transposed_x else _matrix(rng, n_in, m)
+    given_nested: dict[str, Any] = {"X": x, "W": _matrix(rng, n_out, n_in)}
+    bias = rng.choice(["scalar", "column", "one"])
+    if bias == "scalar":
+        given_nested["b"] = _entry(rng)
+    elif bias == "column":
+        given_nested["b"] = [[_entry(rng)] for _ in range(n_out)]
+    else:
+        given_nested["b"] = [[_entry(rng)]]
+    given_nested["Y"] = [[Fraction(rng.randint(0, 1)) for _ in range(m)] for _ in range(n_out)]
+    given = {k: array(v) for k, v in given_nested.items()}
+    xt: Tree = ("T", ("name", "X")) if transposed_x else ("name", "X")
+    act = rng.choice(ACTIVATIONS)
+    squared: Tree = ("pow", ("bin", "-", ("name", "A"), ("name", "Y")), 2)
+    if rng.random() < 0.5:
+        cost: Tree = ("bin", "/", ("reduce", "sum", squared, None, False), ("num", Fraction(2 * m)))
+    else:
+        cost = ("bin", "/", ("reduce", "mean", squared, None, False), ("num", Fraction(2)))
+    define: dict[str, Tree] = {
+        "Z": ("bin", "+", ("matmul", ("name", "W"), xt), ("name", "b")),
+        "A": ("call", act, ("name", "Z")),
+        "cost": cost,
+    }
+    params = tuple(p for p in ("W", "b") if rng.random() < 0.8) or ("W",)
+    example = ArrayExample(given, define, "cost", params, rng.choice(RATES))
+    return example, given_nested
+
+
+def _claim_trees(rng: random.Random, example: ArrayExample, xt: Tree) -> list[Tree]:
+    w_shape = example.given["W"].shape
+    z_rows, z_cols = w_shape[0], example.given["Y"].shape[1]
+    trees: list[Tree] = [("name", n) for n in ("Z", "A", "cost") if rng.random() < 0.6]
+    trees.append(("index", ("name", "A"), (rng.randrange(z_rows), rng.randrange(z_cols))))
+    trees += [("grad", "cost", x) for x in ("A", "Z", "W", "b") if rng.random() < 0.6]
+    dz: Tree = ("grad", "cost", "Z")
+    trees.append(("matmul", dz, ("T", xt)))
+    trees.append(
+        (
+            "reduce",
+            rng.choice(["sum", "mean"]),
+            dz,
+            rng.choice([0, 1, -1, None]),
+            rng.random() < 0.6,
+        )
+    )
+    trees.append(
+        ("index", ("grad", "cost", "W"), (rng.randrange(w_shape[0]), rng.randrange(w_shape[1])))
+    )
+    if rng.random() < 0.5:
+        trees.append(("T", ("grad", "cost", "W")))
+    for n in range(1, rng.randint(1, 3) + 1):
+        trees += [("after", n, ("name", p)) for p in example.params if rng.random() < 0.6]
+        if rng.random() < 0.6:
+            trees.append(("after", n, ("name", "cost")))
+        if rng.random() < 0.4:
+            trees.append(("after", n, ("grad", "cost", example.params[0])))
+    if rng.random() < 0.5:
+        trees.append(
+            ("bin", "-", ("name", "W"), ("bin", "*", ("num", example.rate), ("grad", "cost", "W")))
+        )
+    return trees
+
+
+def _guard_margin(s: str, e: Fraction) -> None:
+    """Refuse a stated entry whose distance to ``e`` lies within :data:`MARGIN` units of
+    half a unit or a unit, or whose ``e`` lies that close to a multiple of the unit."""
+    st = printed(s)
+    if st.unit is None:
+        return
+    u = st.unit
+    d = abs(st.value - e)
+    near = [abs(d - u / 2), abs(d - u), abs(e / u - round(e / u)) * u]
+    if d != 0 and min(near) <= MARGIN * u:
+        raise IllConditionedError(e)
+
+
+def entry_verdict(s: str, e_value: Any) -> str:
+    """One stated entry's verdict (``"?"``: unanswered); see the module docstring for
+    why the author's redone steps need not be consulted."""
+    if s == "?":
+        return "unanswered"
+    e = exact(e_value)
+    if verdict(printed(s), e_value, []) != "agrees":
+        _guard_margin(s, e)
+    return verdict(printed(s), e_value, [])
+
+
+def _long(e: Fraction) -> str:
+    """``e`` correctly rounded to 16 significant digits (an exact zero as ``0``)."""
+    if e == 0:
+        return "0"
+    k = int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(e.numerator) / e.denominator)))) - 15
+    unit = Fraction(10) ** k
+    return decimal_text(round(e / unit) * unit, k)
+
+
+def _mutated(rng: random.Random, e: Fraction) -> str:
+    magnitude = (
+        int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(e.numerator) / e.denominator))))
+        if e != 0
+        else -1
+    )
+    k = min(magnitude - rng.randint(1, 5), -1)
+    unit = Fraction(10) ** k
+    choice = rng.choices(
+        ["round", "truncate", "off", "flip", "far", "?"], weights=[4, 2, 3, 2, 1, 1]
+    )[0]
+    if choice == "?":
+        return "?"
+    if choice == "truncate":
+        cut = (abs(e) // unit) * unit
+        return decimal_text(cut if e >= 0 else -cut, k)
+    rounded = round(e / unit) * unit
+    if choice == "off":
+        rounded += rng.choice([-1, 1]) * unit
+    elif choice == "flip":
+        rounded = -rounded if rounded != 0 else unit
+    elif choice == "far":
+        rounded += rng.choice([-1, 1]) * rng.randint(3, 40) * unit
+    return decimal_text(rounded, k)
+
+
+def _nest(shape: tuple[int, ...], flat: list[str]) -> Any:
+    if not shape:
+        return flat[0]
+    if len(shape) == 1:
+        return flat
+    rows, cols = shape
+    return [flat[r * cols : (r + 1) * cols] for r in range(rows)]
+
+
+def _state(rng: random.Random, value: Arr, mutate: bool) -> tuple[Any, str, list[str]]:
+    """(stated nested, claim verdict, entry verdicts)."""
+    exacts = [exact(v) for v in value.values()]
+    if (
+        mutate
+        and len(value.shape) == 2
+        and value.shape[0] != value.shape[1]
+        and rng.random() < 0.25
+    ):
+        rows, cols = value.shape
+        flat = [_long(exacts[r * cols + c]) for c in range(cols) for r in range(rows)]
+        return _nest((cols, rows), flat), "transposed", []
+    texts: list[str] = []
+    verdicts: list[str] = []
+    for e, v in zip(exacts, value.values(), strict=True):
+        if mutate:
+            s = _mutated(rng, e)
+            try:
+                ev = entry_verdict(s, v)
+            except IllConditionedError:
+                s = _long(e)
+                ev = entry_verdict(s, v)
+        else:
+            s = "?" if rng.random() < 0.01 else _long(e)
+            ev = entry_verdict(s, v)
+        texts.append(s)
+        verdicts.append(ev)
+    worst = max(verdicts, key=SEVERITY.index)
+    shape = value.shape
+    if len(shape) == 2 and 1 in shape and rng.random() < 0.3:
+        shape = (len(texts),)  # a flat list for a single row or column
+    return _nest(shape, texts), worst, verdicts
+
+
+def generate(rng: random.Random) -> GeneratedArrays:
+    """One random file in matrix form (drawn again while a value is out of range)."""
+    for _ in range(100):
+        try:
+            return _generate(rng)
+        except (UndefinedError, ZeroDivisionError):
+            continue
+    raise RuntimeError("no well-posed file in 100 draws")
+
+
+def _generate(rng: random.Random) -> GeneratedArrays:
+    example, given_nested = _draw_example(rng)
+    xt = example.define["Z"][2][2]
+    trees = _claim_trees(rng, example, xt)
+    worlds = train(example, max(steps_in(t) for t in trees))
+    for world in worlds:
+        for name in example.define:
+            if not _sane(world.values[name]):
+                raise UndefinedError("out of range")
+    values = [claim_value(worlds, t) for t in trees]
+    if not all(_sane(v) for v in values):
+        raise UndefinedError("out of range")
+    mutated = rng.randrange(len(trees))
+    claims = []
+    for i, (tree, value) in enumerate(zip(trees, values, strict=True)):
+        stated, claim_verdict, entry_verdicts = _state(rng, value, i == mutated)
+        text = to_text(tree)
+        if tree[0] in ("bin", "matmul"):
+            text = text[1:-1]
+        claims.append(ArrayClaim(tree, text, stated, value, claim_verdict, entry_verdicts))
+    lines = ['title = "differential, matrix form"', "[given]"]
+    lines += [f"{k} = {_toml(v)}" for k, v in given_nested.items()]
+    lines.append("[define]")
+    lines += [f'{n} = "{to_text(t)}"' for n, t in example.define.items()]
+    lines += [
+        "[train]",
+        'loss = "cost"',
+        "params = [" + ", ".join(f'"{p}"' for p in example.params) + "]",
+        f'learning_rate = "{number_text(example.rate).strip("()")}"',
+        "[claims]",
+    ]
+    lines += [f'"{c.text}" = {_toml(c.stated)}' for c in claims]
+    return GeneratedArrays(example, claims, "\n".join(lines) + "\n")
