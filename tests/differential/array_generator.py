@@ -8,13 +8,14 @@ arrays, on single entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X
 ``after(1..3, ...)`` of the parameters, the cost and its gradients.
 
 The stated values are built so that the author's world cannot blur a verdict:
-every claim but one is stated correctly rounded to 16 significant digits (or
+every claim not mutated is stated correctly rounded to 16 significant digits (or
 ``"?"``), so each agrees, and any step redone from the author's stated values lands
-within about 1e-15 (relative) of the exact value. The one *mutated* claim has
+within about 1e-15 (relative) of the exact value. The *mutated* claims (one
+claim at random, or every claim no other claim reads: see :func:`_leaf`) have
 entries drawn to hit the verdicts on purpose (rounded right, truncated, one unit
 off in the last digit, sign flipped, off by far, ``"?"``), or is stated as the
 transpose of the right array (a non-square one). With its inputs agreeing, rule 3
-(carried from a wrong input) cannot apply, and rule 5 (carried by rounded inputs)
+(carried from a wrong input) cannot apply to a mutated claim, and rule 5 (carried by rounded inputs)
 could only where the exact value lies within 1e-10 units of a boundary of the
 rules (half a unit, a unit, a multiple of the unit): such an entry is drawn again
 as rounded right (:func:`entry_verdict` refuses it). Each entry is then judged by
@@ -189,6 +190,21 @@ def _claim_trees(rng: random.Random, example: ArrayExample, xt: Tree) -> list[Tr
     return trees
 
 
+def _leaf(tree: Tree, example: ArrayExample) -> bool:
+    """A claim no other claim reads in the author's world: its entries are neither a
+    quantity's value nor a gradient (those are the stated inputs of later steps), or
+    it states the cost, which no step reads (its derivatives do not need its value).
+    A reduction over a single entry is that entry itself, so it is not a leaf."""
+    body = tree[2] if tree[0] == "after" else tree
+    if body == ("name", "cost") or tree[0] in ("matmul", "bin"):
+        return True
+    if tree[0] == "reduce":
+        shape = (example.given["W"].shape[0], example.given["Y"].shape[1])  # grad(cost, Z)
+        group = shape[0] * shape[1] if tree[3] is None else shape[tree[3]]
+        return group >= 2
+    return False
+
+
 def _guard_margin(s: str, e: Fraction) -> None:
     """Refuse a stated entry whose distance to ``e`` lies within :data:`MARGIN` units of
     half a unit or a unit, or whose ``e`` lies that close to a multiple of the unit."""
@@ -313,10 +329,13 @@ def _generate(rng: random.Random) -> GeneratedArrays:
     values = [claim_value(worlds, t) for t in trees]
     if not all(_sane(v) for v in values):
         raise UndefinedError("out of range")
-    mutated = rng.randrange(len(trees))
+    if rng.random() < 0.5:
+        mutated = {rng.randrange(len(trees))}
+    else:
+        mutated = {i for i, t in enumerate(trees) if _leaf(t, example)}
     claims = []
     for i, (tree, value) in enumerate(zip(trees, values, strict=True)):
-        stated, claim_verdict, entry_verdicts = _state(rng, value, i == mutated)
+        stated, claim_verdict, entry_verdicts = _state(rng, value, i in mutated)
         text = to_text(tree)
         if tree[0] in ("bin", "matmul"):
             text = text[1:-1]
