@@ -2,7 +2,8 @@
 
 :func:`generate` draws a small linear layer ``Z = W @ X + b`` (``X`` as written or
 ``X.T``; ``b`` a number, a column or a 1x1 array, broadcast over the columns), an
-activation, a scalar cost (``sum`` or ``mean`` of squared errors), and claims on
+activation, optionally a second layer ``Z2 = V @ A + c`` with its own activation,
+a scalar cost (``sum`` or ``mean`` of squared errors), and claims on
 arrays, on single entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X.T``,
 ``sum(grad(cost, Z), axis=1, keepdims=True)``-style expressions and on
 ``after(1..3, ...)`` of the parameters, the cost and its gradients.
@@ -99,9 +100,9 @@ def to_text(tree: Tree) -> str:
 
 
 def _entry(rng: random.Random) -> Fraction:
-    if rng.random() < 0.15:
+    if rng.random() < 0.1:
         return Fraction(rng.randint(-2, 2))
-    return Fraction(rng.randint(-99, 99), rng.choice([10, 100]))
+    return Fraction(rng.randint(-99, 99), rng.choice([10, 100, 100]))
 
 
 def _matrix(rng: random.Random, rows: int, cols: int) -> list[list[Fraction]]:
@@ -136,11 +137,20 @@ def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
         given_nested["b"] = [[_entry(rng)] for _ in range(n_out)]
     else:
         given_nested["b"] = [[_entry(rng)]]
-    given_nested["Y"] = [[Fraction(rng.randint(0, 1)) for _ in range(m)] for _ in range(n_out)]
+    two_layers = rng.random() < 0.4
+    n_last = n_out
+    if two_layers:  # a second layer: V (n2, n_out), c a number or a column
+        n_last = rng.randint(1, 2)
+        given_nested["V"] = _matrix(rng, n_last, n_out)
+        given_nested["c"] = (
+            _entry(rng) if rng.random() < 0.5 else [[_entry(rng)] for _ in range(n_last)]
+        )
+    given_nested["Y"] = [[Fraction(rng.randint(0, 1)) for _ in range(m)] for _ in range(n_last)]
     given = {k: array(v) for k, v in given_nested.items()}
     xt: Tree = ("T", ("name", "X")) if transposed_x else ("name", "X")
     act = rng.choice(ACTIVATIONS)
-    squared: Tree = ("pow", ("bin", "-", ("name", "A"), ("name", "Y")), 2)
+    out = "A2" if two_layers else "A"
+    squared: Tree = ("pow", ("bin", "-", ("name", out), ("name", "Y")), 2)
     if rng.random() < 0.5:
         cost: Tree = ("bin", "/", ("reduce", "sum", squared, None, False), ("num", Fraction(2 * m)))
     else:
@@ -148,9 +158,13 @@ def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
     define: dict[str, Tree] = {
         "Z": ("bin", "+", ("matmul", ("name", "W"), xt), ("name", "b")),
         "A": ("call", act, ("name", "Z")),
-        "cost": cost,
     }
-    params = tuple(p for p in ("W", "b") if rng.random() < 0.8) or ("W",)
+    if two_layers:
+        define["Z2"] = ("bin", "+", ("matmul", ("name", "V"), ("name", "A")), ("name", "c"))
+        define["A2"] = ("call", rng.choice(ACTIVATIONS), ("name", "Z2"))
+    define["cost"] = cost
+    names = ("W", "b", "V", "c") if two_layers else ("W", "b")
+    params = tuple(p for p in names if rng.random() < 0.7) or ("W",)
     example = ArrayExample(given, define, "cost", params, rng.choice(RATES))
     return example, given_nested
 
@@ -177,6 +191,16 @@ def _claim_trees(rng: random.Random, example: ArrayExample, xt: Tree) -> list[Tr
     )
     if rng.random() < 0.5:
         trees.append(("T", ("grad", "cost", "W")))
+    if rng.random() < 0.5:
+        trees.append(
+            ("reduce", rng.choice(["sum", "mean"]), ("name", "A"), rng.choice([0, 1]), True)
+        )
+    if "V" in example.given:  # the second layer: dZ2, dV = dZ2 A^T, dA = V^T dZ2
+        trees += [("name", n) for n in ("Z2", "A2") if rng.random() < 0.5]
+        trees += [("grad", "cost", x) for x in ("A2", "Z2", "V", "c") if rng.random() < 0.6]
+        dz2: Tree = ("grad", "cost", "Z2")
+        trees.append(("matmul", dz2, ("T", ("name", "A"))))
+        trees.append(("matmul", ("T", ("name", "V")), dz2))
     for n in range(1, rng.randint(1, 3) + 1):
         trees += [("after", n, ("name", p)) for p in example.params if rng.random() < 0.6]
         if rng.random() < 0.6:
@@ -198,8 +222,8 @@ def _leaf(tree: Tree, example: ArrayExample) -> bool:
     body = tree[2] if tree[0] == "after" else tree
     if body == ("name", "cost") or tree[0] in ("matmul", "bin"):
         return True
-    if tree[0] == "reduce":
-        shape = (example.given["W"].shape[0], example.given["Y"].shape[1])  # grad(cost, Z)
+    if tree[0] == "reduce":  # of grad(cost, Z) or of A, both of Z's shape
+        shape = (example.given["W"].shape[0], example.given["Y"].shape[1])
         group = shape[0] * shape[1] if tree[3] is None else shape[tree[3]]
         return group >= 2
     return False
