@@ -11,17 +11,19 @@ arrays, on single entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X
 The stated values are built so that the author's world cannot blur a verdict:
 every claim not mutated is stated correctly rounded to 16 significant digits (or
 ``"?"``), so each agrees, and any step redone from the author's stated values lands
-within about 1e-15 (relative) of the exact value. The *mutated* claims (one
-claim at random, or every claim no other claim reads: see :func:`_leaf`) have
-entries drawn to hit the verdicts on purpose (rounded right, truncated, one unit
-off in the last digit, sign flipped, off by far, ``"?"``), or is stated as the
-transpose of the right array (a non-square one). With its inputs agreeing, rule 3
-(carried from a wrong input) cannot apply to a mutated claim, and rule 5 (carried by rounded inputs)
-could only where the exact value lies within 1e-10 units of a boundary of the
-rules (half a unit, a unit, a multiple of the unit): such an entry is drawn again
-as rounded right (:func:`entry_verdict` refuses it). Each entry is then judged by
-:func:`differential.judge.verdict`, the claim by its worst entry in the documented
-order.
+within about 1e-15 (relative) of the exact value. The *mutated* claims (one claim
+at random, or every claim no other claim reads: see :func:`_leaf`) have entries
+drawn to hit the verdicts on purpose (rounded right, truncated, one unit off in
+the last digit, sign flipped, off by far, ``"?"``), or are stated as the transpose
+of the right array (a non-square one). With their inputs agreeing, rule 3
+(carried from a wrong input) cannot apply to a mutated claim, and rule 5 (carried
+by rounded inputs) could only where the exact value lies within 1e-10 units of a
+boundary of the rules (half a unit, a unit, a multiple of the unit): such an entry
+is drawn again as rounded right (:func:`entry_verdict` refuses it). Each entry is
+then judged by :func:`differential.judge.verdict`, the claim by its worst entry in
+the documented order. In some files a ``carried`` step is made on purpose instead
+(:func:`_carried`: a wrong ``grad(cost, Z)`` and a product done right from it), its
+entries judged with the step redone here from the stated gradient.
 """
 
 from __future__ import annotations
@@ -33,8 +35,17 @@ from typing import Any
 
 import mpmath
 
-from .arrays import Arr, ArrayExample, Tree, array, claim_value, steps_in, train
-from .evaluator import UndefinedError, exact
+from .arrays import (
+    Arr,
+    ArrayExample,
+    Tree,
+    array,
+    claim_value,
+    evaluate,
+    steps_in,
+    train,
+)
+from .evaluator import UndefinedError, const, exact
 from .generator import decimal_text, number_text
 from .judge import IllConditionedError, printed, verdict
 
@@ -331,6 +342,63 @@ def _state(rng: random.Random, value: Arr, mutate: bool) -> tuple[Any, str, list
     return _nest(shape, texts), worst, verdicts
 
 
+def _digits(e: Fraction, places: int) -> str:
+    """``e`` correctly rounded to ``places`` significant digits (zero as ``0``)."""
+    if e == 0:
+        return "0"
+    k = int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(e.numerator) / e.denominator)))) + 1
+    k -= places
+    unit = Fraction(10) ** k
+    return decimal_text(round(e / unit) * unit, k)
+
+
+Stating = tuple[Any, str, list[str]]
+
+
+def _carried(
+    example: ArrayExample, dz: Arr, product: Tree, value: Arr
+) -> tuple[Stating, Stating] | None:
+    """A ``carried`` step on purpose: ``grad(cost, Z)`` stated twice its value on every
+    entry (the 1/2 of the squared error dropped: each entry ``wrong``), and
+    ``grad(cost, Z) @ X.T`` stated as that product done right from the stated
+    ``grad(cost, Z)`` (rounded to 5 digits). Each entry ``(i, j)`` of the product reads
+    row ``i`` of the stated gradient; :func:`differential.judge.verdict` decides it with
+    that redone value (exact: the stated entries and ``X`` are rational). None when an
+    entry of ``grad(cost, Z)`` is zero (doubling it is no slip) or too close to a
+    boundary of the rules."""
+    exacts = [exact(v) for v in dz.values()]
+    if any(e == 0 for e in exacts):
+        return None
+    texts = [_digits(2 * e, 4) for e in exacts]
+    try:
+        verdicts = [entry_verdict(t, v) for t, v in zip(texts, dz.values(), strict=True)]
+    except IllConditionedError:
+        return None
+    if set(verdicts) != {"wrong"}:
+        return None
+    stated_dz = Arr(dz.shape, tuple(const(printed(t).value) for t in texts))
+    redo = evaluate(product, example.given.__getitem__, lambda f, x: stated_dz)
+    cols = value.shape[1]
+    m = dz.shape[1]
+    product_texts, product_verdicts = [], []
+    for k, (r, e) in enumerate(zip(redo.values(), value.values(), strict=True)):
+        t = _digits(r, 5)
+        row = verdicts[(k // cols) * m : (k // cols + 1) * m]
+        try:
+            product_verdicts.append(verdict(printed(t), e, [(r, row), (r, row)]))
+        except IllConditionedError:
+            return None
+        product_texts.append(t)
+    return (
+        (_nest(dz.shape, texts), "wrong", verdicts),
+        (
+            _nest(value.shape, product_texts),
+            max(product_verdicts, key=SEVERITY.index),
+            product_verdicts,
+        ),
+    )
+
+
 def generate(rng: random.Random) -> GeneratedArrays:
     """One random file in matrix form (drawn again while a value is out of range)."""
     for _ in range(100):
@@ -353,13 +421,23 @@ def _generate(rng: random.Random) -> GeneratedArrays:
     values = [claim_value(worlds, t) for t in trees]
     if not all(_sane(v) for v in values):
         raise UndefinedError("out of range")
-    if rng.random() < 0.5:
+    dz: Tree = ("grad", "cost", "Z")
+    product: Tree = ("matmul", dz, ("T", xt))
+    carried = None
+    if dz in trees and rng.random() < 0.3:
+        carried = _carried(example, values[trees.index(dz)], product, values[trees.index(product)])
+    if carried is not None:
+        mutated = {trees.index(dz), trees.index(product)}
+    elif rng.random() < 0.5:
         mutated = {rng.randrange(len(trees))}
     else:
         mutated = {i for i, t in enumerate(trees) if _leaf(t, example)}
     claims = []
     for i, (tree, value) in enumerate(zip(trees, values, strict=True)):
-        stated, claim_verdict, entry_verdicts = _state(rng, value, i in mutated)
+        if carried is not None and i in mutated:
+            stated, claim_verdict, entry_verdicts = carried[tree == product]
+        else:
+            stated, claim_verdict, entry_verdicts = _state(rng, value, i in mutated)
         text = to_text(tree)
         if tree[0] in ("bin", "matmul"):
             text = text[1:-1]
