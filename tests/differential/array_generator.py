@@ -180,11 +180,17 @@ def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
     return example, given_nested
 
 
+def _index(rng: random.Random, n: int) -> int:
+    """An index into an axis of length ``n``, counted from the end one time in four."""
+    i = rng.randrange(n)
+    return i - n if rng.random() < 0.25 else i
+
+
 def _claim_trees(rng: random.Random, example: ArrayExample, xt: Tree) -> list[Tree]:
     w_shape = example.given["W"].shape
     z_rows, z_cols = w_shape[0], example.given["Y"].shape[1]
     trees: list[Tree] = [("name", n) for n in ("Z", "A", "cost") if rng.random() < 0.6]
-    trees.append(("index", ("name", "A"), (rng.randrange(z_rows), rng.randrange(z_cols))))
+    trees.append(("index", ("name", "A"), (_index(rng, z_rows), _index(rng, z_cols))))
     trees += [("grad", "cost", x) for x in ("A", "Z", "W", "b") if rng.random() < 0.6]
     dz: Tree = ("grad", "cost", "Z")
     trees.append(("matmul", dz, ("T", xt)))
@@ -198,7 +204,7 @@ def _claim_trees(rng: random.Random, example: ArrayExample, xt: Tree) -> list[Tr
         )
     )
     trees.append(
-        ("index", ("grad", "cost", "W"), (rng.randrange(w_shape[0]), rng.randrange(w_shape[1])))
+        ("index", ("grad", "cost", "W"), (_index(rng, w_shape[0]), _index(rng, w_shape[1])))
     )
     if rng.random() < 0.5:
         trees.append(("T", ("grad", "cost", "W")))

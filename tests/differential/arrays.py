@@ -53,7 +53,7 @@ class Arr:
     def at(self, index: tuple[int, ...]) -> Dual:
         k = 0
         for i, n in zip(index, self.shape, strict=True):
-            k = k * n + i
+            k = k * n + i % n  # a negative index counts from the end
         return self.flat[k]
 
     def values(self) -> list[Scalar]:
