@@ -1,10 +1,11 @@
 """Random worked-example files in matrix form, their judgement, and nbn's report on them.
 
 :func:`generate` draws a small linear layer ``Z = W @ X + b`` (``X`` as written or
-``X.T``; ``b`` a number, a column or a 1x1 array, broadcast over the columns), an
-activation, optionally a second layer ``Z2 = V @ A + c`` with its own activation,
-a scalar cost (``sum`` or ``mean`` of squared errors), and claims on
-arrays, on single entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X.T``,
+``X.T``; ``b`` a number, a column or a 1x1 array, broadcast over the columns;
+sometimes chosen so that ``Z[0, 0]`` is exactly at relu's kink), an activation,
+optionally a second layer ``Z2 = V @ A + c`` with its own activation, a scalar
+cost (``sum`` or ``mean`` of squared errors), and claims on arrays, on single
+entries ``A[i, j]``, on ``grad(cost, W)``, ``grad(cost, Z) @ X.T``,
 ``sum(grad(cost, Z), axis=1, keepdims=True)``-style expressions and on
 ``after(1..3, ...)`` of the parameters, the cost and its gradients.
 
@@ -148,6 +149,15 @@ def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
         given_nested["b"] = [[_entry(rng)] for _ in range(n_out)]
     else:
         given_nested["b"] = [[_entry(rng)]]
+    act = rng.choice(ACTIVATIONS)
+    if act == "relu" and rng.random() < 0.3:  # Z[0, 0] exactly at relu's kink
+        w = given_nested["W"][0]
+        column = [x[0][k] if transposed_x else x[k][0] for k in range(n_in)]
+        kink = -sum((w[k] * column[k] for k in range(n_in)), Fraction(0))
+        if isinstance(given_nested["b"], list):
+            given_nested["b"][0][0] = kink
+        else:
+            given_nested["b"] = kink
     two_layers = rng.random() < 0.4
     n_last = n_out
     if two_layers:  # a second layer: V (n2, n_out), c a number or a column
@@ -159,7 +169,6 @@ def _draw_example(rng: random.Random) -> tuple[ArrayExample, dict[str, Any]]:
     given_nested["Y"] = [[Fraction(rng.randint(0, 1)) for _ in range(m)] for _ in range(n_last)]
     given = {k: array(v) for k, v in given_nested.items()}
     xt: Tree = ("T", ("name", "X")) if transposed_x else ("name", "X")
-    act = rng.choice(ACTIVATIONS)
     out = "A2" if two_layers else "A"
     squared: Tree = ("pow", ("bin", "-", ("name", out), ("name", "Y")), 2)
     if rng.random() < 0.5:
