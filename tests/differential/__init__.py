@@ -6,8 +6,11 @@
   implemented again from the documentation;
 * :mod:`.generator`: random well-formed files (printed from the trees) with
   stated values drawn to hit each verdict;
-* :mod:`.compare`: nbn's report on a generated file against the judgement here.
+* :mod:`.compare`: nbn's report on a generated file against the judgement here;
+* :mod:`.arrays`: the same in matrix form (own arrays with broadcasting, ``@``,
+  ``.T``, ``sum``/``mean``, indexing; per-entry forward-mode gradients; own descent)
+  and :mod:`.array_generator`: random files in matrix form and their judgement.
 
-Nothing here imports nbn except :func:`.compare.findings`, which calls the public
-``nbn.check.check_text``.
+Nothing here imports nbn except :func:`.compare.findings` and
+:func:`.compare.array_findings`, which call the public ``nbn.check.check_text``.
 """

@@ -55,3 +55,60 @@ def findings(seed: int) -> tuple[str, list[str]] | None:
                 f" (differs by {float(abs(Fraction(result.exact) - exact(value)))!r})"
             )
     return generated.text, found
+
+
+def array_findings(seed: int) -> tuple[str, list[str]] | None:
+    """The matrix-form file of ``seed`` and what nbn got wrong on it (None: skipped)."""
+    from nbn.check import CheckError, OracleDisagreementError, check_text
+
+    from .array_generator import generate as generate_arrays
+
+    try:
+        generated = generate_arrays(random.Random(seed))
+    except IllConditionedError:
+        return None
+    try:
+        report = check_text(generated.text, file=f"differential-arrays-{seed}.nbn.toml")
+    except (CheckError, OracleDisagreementError) as error:
+        return generated.text, [f"nbn refused a well-formed file: {error}"]
+    except Exception as error:
+        return generated.text, [f"nbn crashed: {type(error).__name__}: {error}"]
+    found = []
+    results = {r.claim: r for r in report.results}
+    for claim in generated.claims:
+        result = results.get(claim.text)
+        if result is None:
+            found.append(f"{claim.text!r}: no result from nbn")
+            continue
+        exacts = [exact(v) for v in claim.value.values()]
+        if result.verdict != claim.verdict:
+            found.append(
+                f"{claim.text!r} stated {result.stated!r}: nbn says {result.verdict!r}, "
+                f"right is {claim.verdict!r} (exact {[float(e) for e in exacts]!r}, "
+                f"entries {claim.entry_verdicts!r})"
+            )
+        if tuple(result.shape) != claim.value.shape:
+            found.append(
+                f"{claim.text!r}: nbn's shape {result.shape!r}, right is {claim.value.shape!r}"
+            )
+            continue
+        if not result.entries:
+            if not close(Fraction(result.exact), exacts[0]):
+                found.append(
+                    f"{claim.text!r}: nbn's exact {float(result.exact)!r} "
+                    f"is not {float(exacts[0])!r}"
+                )
+            continue
+        for k, entry in enumerate(result.entries):
+            if not close(Fraction(entry.exact), exacts[k]):
+                found.append(
+                    f"{claim.text!r}{list(entry.index)}: nbn's exact {float(entry.exact)!r} "
+                    f"is not {float(exacts[k])!r}"
+                )
+            if claim.entry_verdicts and entry.verdict != claim.entry_verdicts[k]:
+                found.append(
+                    f"{claim.text!r}{list(entry.index)} stated {entry.stated!r}: nbn says "
+                    f"{entry.verdict!r}, right is {claim.entry_verdicts[k]!r} "
+                    f"(exact {float(exacts[k])!r})"
+                )
+    return generated.text, found
