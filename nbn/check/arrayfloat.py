@@ -40,6 +40,7 @@ import numpy as np
 
 from . import expr
 from .arrays import entry_name, indices
+from .backends import Float64KinkError, near_kink
 from .errors import OracleDisagreementError
 from .load import WorkedExample
 
@@ -233,7 +234,13 @@ class NumpyOracle:
                 return np.multiply(left, right)
             return np.divide(left, right)
         if isinstance(node, expr.Call):
-            return _FUNCTIONS[node.func](np.asarray(self.evaluate(node.arg, values), dtype=float))
+            argument = np.asarray(self.evaluate(node.arg, values), dtype=float)
+            if node.func == "relu" and near_kink(argument):
+                raise Float64KinkError(
+                    f"relu's argument is within float64's rounding of its kink at 0 in "
+                    f"{argument.tolist()!r}"
+                )
+            return _FUNCTIONS[node.func](argument)
         if isinstance(node, expr.Transpose):
             return np.asarray(self.evaluate(node.arg, values)).T
         if isinstance(node, expr.Reduce):

@@ -65,6 +65,26 @@ class Float64OverflowError(DomainError):
     aside for what depends on it (:class:`nbn.check.oracles.StepAside`)."""
 
 
+#: Below this magnitude a relu argument computed in float64 may be the rounding of an
+#: exact 0 (0.1 + 0.2 - 0.3 is 5.6e-17): float64 cannot tell which side of the kink
+#: it is on. Worked examples hold values of order 1e-3..1e3, whose rounding errors are
+#: near 1e-16 relative, so 1e-12 leaves four orders of margin; an exact argument this
+#: small but not 0 only costs the float64 oracles their vote (SymPy still judges).
+KINK_SLACK = 1e-12
+
+
+class Float64KinkError(Float64OverflowError):
+    """A float64 oracle met relu with an argument within :data:`KINK_SLACK` of 0 but
+    not 0: it cannot tell the side of the kink, so it steps aside like on overflow."""
+
+
+def near_kink(x: Any) -> bool:
+    """Whether some entry of ``x`` (a float or an array) is within :data:`KINK_SLACK`
+    of relu's kink without being exactly 0."""
+    a = np.abs(np.asarray(x, dtype=float))
+    return bool(np.any((a > 0) & (a <= KINK_SLACK)))
+
+
 class Backend(Generic[T]):
     """The operations an oracle supplies (each backend overrides all of them)."""
 
@@ -360,6 +380,10 @@ class EngineBackend(Backend[graph.Value]):
         return -a
 
     def call(self, func: str, a: graph.Value) -> graph.Value:
+        if func == "relu" and isinstance(a.data, float) and near_kink(a.data):
+            raise Float64KinkError(
+                f"relu's argument {a.data!r} is within float64's rounding of its kink at 0"
+            )
         try:
             if func == "sqrt":
                 root: graph.Value = a ** self._exponent(Fraction(1, 2))

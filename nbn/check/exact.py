@@ -119,6 +119,9 @@ class Balls:
         self.flint = flint
         self.precision = precision
         self.budget = budget
+        #: whether relu met an argument of exactly 0 (its kink): float64 runs of the
+        #: same file may have seen a rounding of 0 there and taken the other side
+        self.met_kink = False
         self._balls: dict[Fraction, Any] = {}
         with self.working():
             self.one = self.ball(_ONE)
@@ -228,10 +231,12 @@ class Balls:
         """``func(a)`` and its derivative."""
         if func == "relu":  # exact on a fraction; 0 at exactly 0, as the engine takes it
             if type(a) is Fraction:
+                self.met_kink = self.met_kink or a == 0
                 return (a, Fraction(1)) if a > 0 else (Fraction(0), Fraction(0))
             if a > 0:
                 return a, Fraction(1)
             if a < 0 or a == 0:
+                self.met_kink = self.met_kink or a == 0
                 return Fraction(0), Fraction(0)
             raise UndecidableError("relu of an enclosure containing 0")
         if type(a) is Fraction:
