@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from typing import Any
 
 from .evaluator import exact
 from .generator import generate
@@ -21,21 +22,29 @@ def close(a: Fraction, b: Fraction) -> bool:
     return abs(a - b) <= RTOL * max(abs(a), abs(b), Fraction(1))
 
 
-def findings(seed: int) -> tuple[str, list[str]] | None:
-    """The file of ``seed`` and what nbn got wrong on it (None: ill-conditioned, skipped)."""
+def _nbn_report(text: str, file: str) -> tuple[Any, list[str]]:
+    """nbn's report on a generated file, or ``None`` and why a well-formed file got none
+    (refused, or a crash: both are findings)."""
     from nbn.check import CheckError, OracleDisagreementError, check_text
 
+    try:
+        return check_text(text, file=file), []
+    except (CheckError, OracleDisagreementError) as error:
+        return None, [f"nbn refused a well-formed file: {error}"]
+    except Exception as error:
+        return None, [f"nbn crashed: {type(error).__name__}: {error}"]
+
+
+def findings(seed: int) -> tuple[str, list[str]] | None:
+    """The file of ``seed`` and what nbn got wrong on it (None: ill-conditioned, skipped)."""
     generated = generate(random.Random(seed))
     try:
         mine = judge_all(generated.example, generated.claims)
     except IllConditionedError:
         return None
-    try:
-        report = check_text(generated.text, file=f"differential-{seed}.nbn.toml")
-    except (CheckError, OracleDisagreementError) as error:
-        return generated.text, [f"nbn refused a well-formed file: {error}"]
-    except Exception as error:
-        return generated.text, [f"nbn crashed: {type(error).__name__}: {error}"]
+    report, refused = _nbn_report(generated.text, f"differential-{seed}.nbn.toml")
+    if report is None:
+        return generated.text, refused
     found = []
     results = {r.claim: r for r in report.results}
     for claim, (verdict, value) in zip(generated.claim_texts, mine, strict=True):
@@ -59,20 +68,15 @@ def findings(seed: int) -> tuple[str, list[str]] | None:
 
 def array_findings(seed: int) -> tuple[str, list[str]] | None:
     """The matrix-form file of ``seed`` and what nbn got wrong on it (None: skipped)."""
-    from nbn.check import CheckError, OracleDisagreementError, check_text
-
     from .array_generator import generate as generate_arrays
 
     try:
         generated = generate_arrays(random.Random(seed))
     except IllConditionedError:
         return None
-    try:
-        report = check_text(generated.text, file=f"differential-arrays-{seed}.nbn.toml")
-    except (CheckError, OracleDisagreementError) as error:
-        return generated.text, [f"nbn refused a well-formed file: {error}"]
-    except Exception as error:
-        return generated.text, [f"nbn crashed: {type(error).__name__}: {error}"]
+    report, refused = _nbn_report(generated.text, f"differential-arrays-{seed}.nbn.toml")
+    if report is None:
+        return generated.text, refused
     found = []
     results = {r.claim: r for r in report.results}
     for claim in generated.claims:
